@@ -1,0 +1,41 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both set everything up themselves.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test install lint bench score clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "factdesk needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/factdesk db upgrade
+	@echo
+	@echo "  To get an API token, in another terminal:"
+	@echo "    $(BIN)/factdesk user add alice --role editor"
+	@echo "    $(BIN)/factdesk token issue alice"
+	@echo
+	$(BIN)/factdesk run
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check src tests workers bench
+	$(BIN)/mypy
+
+score: install
+	$(BIN)/python ../shared/tools/score_claims.py $(BIN)/factdesk ../shared/examples 0.85 0.80 0.80
+
+bench: install
+	$(BIN)/python bench/pipeline.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

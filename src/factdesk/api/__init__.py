@@ -1,0 +1,46 @@
+"""The Flask application factory: the REST API under /api/v1, health probes and OpenAPI docs."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from ..config import Settings
+from ..runtime import Runtime
+from .errors import FactdeskApi, register_error_handlers
+
+API_BLUEPRINTS = ["factdesk.api.drafts"]
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
+    """Build the WSGI app. Connects to nothing until the first request needs it."""
+    settings = settings or (runtime.settings if runtime else Settings.from_env())
+    runtime = runtime or Runtime(settings)
+    logging.basicConfig(level=settings.log_level)
+    app = Flask("factdesk")
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        API_TITLE="factdesk",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["factdesk"] = runtime
+    api = FactdeskApi(app, spec_kwargs={"info": {"description": "Editorial fact-check workflow service."}})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    app.extensions["factdesk.api"] = api
+    register_error_handlers(app)
+
+    from importlib import import_module
+
+    for name in API_BLUEPRINTS:
+        api.register_blueprint(import_module(name).blp)
+    from .health import blp as health_blp
+
+    app.register_blueprint(health_blp)
+    return app

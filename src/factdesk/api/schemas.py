@@ -1,0 +1,134 @@
+"""Marshmallow schemas: the API's request and response bodies."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+
+class StrictSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+class DraftInSchema(StrictSchema):
+    external_id = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=200),
+        metadata={"description": "The newsroom's id; posting the same id again adds a revision"},
+    )
+    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    body = fields.String(required=True, metadata={"description": "The article text"})
+    format = fields.String(load_default="text", validate=validate.OneOf(["text", "html", "markdown"]))
+    desk = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    deadline = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
+    reference_date = fields.Date(
+        load_default=None, allow_none=True,
+        metadata={"description": "The date relative dates ('on Thursday') are read against; default today"},
+    )
+
+    @ma.validates("body")
+    def _has_text(self, value: str, **_: object) -> None:
+        if not value.strip():
+            raise ma.ValidationError("must contain text, not only whitespace")
+
+
+class RevisionSchema(ma.Schema):
+    id = fields.Integer()
+    number = fields.Integer()
+    content_hash = fields.String()
+    format = fields.String()
+    created_at = fields.DateTime()
+    extracted_at = fields.DateTime(allow_none=True)
+    extraction = fields.Method("_extraction")
+
+    def _extraction(self, revision) -> str:  # type: ignore[no-untyped-def]
+        return "done" if revision.extracted_at else "pending"
+
+
+class RevisionDetailSchema(RevisionSchema):
+    title = fields.String(allow_none=True)
+    text = fields.String()
+    source_version = fields.String(allow_none=True)
+
+
+class ClaimCountsSchema(ma.Schema):
+    total = fields.Integer()
+    by_status = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_type = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class DraftSchema(ma.Schema):
+    id = fields.Integer()
+    source = fields.String()
+    external_id = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    desk = fields.String(allow_none=True)
+    deadline = fields.DateTime(allow_none=True)
+    reference_date = fields.Date(allow_none=True)
+    status = fields.String()
+    author_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    current_revision = fields.Nested(RevisionSchema, allow_none=True)
+    claim_counts = fields.Nested(ClaimCountsSchema)
+
+
+class DraftListQuerySchema(StrictSchema):
+    status = fields.String(load_default=None)
+    desk = fields.String(load_default=None)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class DraftPageSchema(ma.Schema):
+    items = fields.List(fields.Nested(DraftSchema))
+    total = fields.Integer()
+    limit = fields.Integer()
+    offset = fields.Integer()
+
+
+class SourceSchema(StrictSchema):
+    url = fields.Url(required=True, schemes={"http", "https"})
+    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    accessed_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
+
+
+class VerdictSchema(ma.Schema):
+    id = fields.Integer()
+    rating = fields.String()
+    note = fields.String(allow_none=True)
+    sources = fields.List(fields.Dict())
+    correction = fields.String(allow_none=True)
+    checker_id = fields.Integer(allow_none=True)
+    checker = fields.String(allow_none=True)
+    carried_over = fields.Boolean()
+    created_at = fields.DateTime()
+
+
+class ClaimSchema(ma.Schema):
+    id = fields.Integer()
+    draft_id = fields.Integer()
+    revision_id = fields.Integer()
+    type = fields.String()
+    start = fields.Integer()
+    end = fields.Integer()
+    spans = fields.List(fields.List(fields.Integer()))
+    text = fields.String()
+    sentence = fields.String()
+    normalized = fields.Dict()
+    score = fields.Float()
+    reasons = fields.List(fields.String())
+    fingerprint = fields.String()
+    status = fields.String()
+    leased_by_id = fields.Integer(allow_none=True)
+    lease_expires_at = fields.DateTime(allow_none=True)
+    previous_claim_id = fields.Integer(allow_none=True)
+    verdict = fields.Nested(VerdictSchema, allow_none=True)
+
+
+class ClaimListSchema(ma.Schema):
+    draft_id = fields.Integer()
+    revision = fields.Nested(RevisionSchema, allow_none=True)
+    items = fields.List(fields.Nested(ClaimSchema))

@@ -1,0 +1,103 @@
+"""The Celery application factory and the sender that publishes outbox jobs to the broker."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+
+from celery import Celery, signals
+
+from . import embedded_broker
+from .config import Settings
+from .services.outbox import Send
+
+log = logging.getLogger(__name__)
+
+TASK_MODULES = ["factdesk.tasks.extraction", "factdesk.tasks.maintenance"]
+
+
+def create_celery(settings: Settings) -> Celery:
+    """A Celery app for `settings`. Building it connects to nothing."""
+    settings.ensure_data_dir()
+    app = Celery("factdesk", broker=embedded_broker.broker_url(settings.broker_url), include=TASK_MODULES)
+    transport_options: dict[str, object] = {}
+    if not settings.broker_url.startswith("sqla+"):
+        transport_options.update(
+            socket_connect_timeout=settings.broker_timeout_seconds,
+            socket_timeout=max(5.0, settings.broker_timeout_seconds),
+            # A task a worker took but never acknowledged (the worker died) is delivered again after this.
+            visibility_timeout=3600,
+        )
+    app.conf.update(
+        broker_transport_options=transport_options,
+        broker_connection_timeout=settings.broker_timeout_seconds,
+        broker_connection_retry_on_startup=True,
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_default_queue="factdesk",
+        task_routes={"factdesk.deliver_event": {"queue": "factdesk"}},
+        beat_schedule={
+            "sweep-outbox": {
+                "task": "factdesk.sweep_outbox",
+                "schedule": settings.sweep_interval_seconds,
+            },
+        },
+        beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
+        worker_hijack_root_logger=False,
+        timezone="UTC",
+    )
+    app.conf.factdesk_settings = settings
+    signals.worker_init.connect(_warm_up, weak=False)
+    signals.worker_process_init.connect(_after_fork, weak=False)
+    return app
+
+
+def _warm_up(**_: object) -> None:
+    # Load the language model once in the parent so forked pool children share its memory.
+    from .extraction import load_nlp
+
+    load_nlp()
+
+
+def _after_fork(**_: object) -> None:
+    from .tasks.context import reset_after_fork
+
+    reset_after_fork()
+
+
+class CelerySender:
+    """Publishes outbox jobs. Never raises: a job the broker did not take stays pending for the sweep.
+
+    After a failure it stops trying for `cooldown` seconds, so a broker outage does not add a connect
+    timeout to every request.
+    """
+
+    def __init__(self, app: Celery, cooldown: float = 5.0) -> None:
+        self.app = app
+        self.cooldown = cooldown
+        self._down_until = 0.0
+        self._lock = threading.Lock()
+
+    def send(self, sends: Sequence[Send]) -> None:
+        if time.monotonic() < self._down_until:
+            log.info("broker marked down; %d job(s) left for the sweep", len(sends))
+            return
+        try:
+            with self.app.producer_or_acquire() as producer:
+                for s in sends:
+                    self.app.send_task(
+                        s.task,
+                        args=s.args,
+                        kwargs={"job_id": s.job_id},
+                        countdown=s.countdown or None,
+                        producer=producer,
+                        retry=False,
+                    )
+        except Exception as exc:  # any broker failure: the outbox row keeps the job safe
+            with self._lock:
+                self._down_until = time.monotonic() + self.cooldown
+            log.warning("could not publish %d job(s), the sweep will retry: %s", len(sends), exc)

@@ -1,0 +1,236 @@
+"""The `factdesk` command: run the service, manage users, tokens and integrations, extract claims."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .config import ConfigError, Settings
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """factdesk: editorial fact-check workflow service."""
+
+
+# --- database -----------------------------------------------------------------------------------
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="heads", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply migrations (safe to repeat)."""
+    from .migrate import upgrade
+
+    settings = _settings()
+    settings.ensure_data_dir()
+    upgrade(settings.database_url, revision)
+    click.echo(f"database at {_redact(settings.database_url)} is up to date")
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable url>"
+
+
+# --- users and tokens ---------------------------------------------------------------------------
+
+def _unit_of_work():  # type: ignore[no-untyped-def]
+    from .db import unit_of_work
+    from .runtime import Runtime
+
+    return unit_of_work(Runtime(_settings()).sessions)
+
+
+def _service_call(fn):  # type: ignore[no-untyped-def]
+    from .services.errors import ServiceError
+
+    try:
+        with _unit_of_work() as session:
+            return fn(session)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+
+
+@main.group()
+def user() -> None:
+    """Users and roles."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", required=True,
+              type=click.Choice(["reporter", "checker", "editor", "admin", "integration"]))
+@click.option("--desk", default=None, help="The desk (politics, business, ...); none means every desk.")
+def user_add(name: str, role: str, desk: str | None) -> None:
+    """Create a user."""
+    from .services.users import add_user
+
+    _service_call(lambda s: add_user(s, name, role, desk))
+    click.echo(f"user {name} ({role}{', desk ' + desk if desk else ''}) created")
+
+
+@main.group()
+def token() -> None:
+    """API tokens."""
+
+
+@token.command("issue")
+@click.argument("name")
+@click.option("--days", type=click.IntRange(min=1), default=None, help="Expire after this many days.")
+@click.option("--label", default=None)
+def token_issue(name: str, days: int | None, label: str | None) -> None:
+    """Print a new API token for user NAME; only its hash is stored, so keep it now."""
+    from datetime import timedelta
+
+    from .models import utcnow
+    from .services.users import issue_token
+
+    expires = utcnow() + timedelta(days=days) if days else None
+    _, secret = _service_call(lambda s: issue_token(s, name, expires_at=expires, label=label))
+    click.echo(secret)
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id: int) -> None:
+    """Revoke token TOKEN_ID."""
+    from .services.users import revoke_token
+
+    _service_call(lambda s: revoke_token(s, token_id))
+    click.echo(f"token {token_id} revoked")
+
+
+# --- extraction ---------------------------------------------------------------------------------
+
+_SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "output", type=click.Choice(["json", "text"]), default="text", show_default=True)
+@click.option("--input-format", type=click.Choice(["text", "html", "markdown"]), default=None,
+              help="Default: from the file's suffix.")
+@click.option("--reference-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date relative dates are read against (YYYY-MM-DD).")
+def extract(file: Path, output: str, input_format: str | None, reference_date) -> None:  # type: ignore[no-untyped-def]
+    """Print the claims of a text, HTML or Markdown FILE; no server needed."""
+    from .extraction import extract as run_extraction
+    from .extraction import render_table
+
+    fmt = input_format or _SUFFIX_FORMATS.get(file.suffix.lower(), "text")
+    try:
+        body = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file} is not UTF-8 text") from None
+    ref: date | None = reference_date.date() if reference_date else None
+    result = run_extraction(body, fmt=fmt, reference_date=ref)
+    if output == "json":
+        click.echo(json.dumps([c.to_dict() for c in result.claims], ensure_ascii=False, indent=1))
+    else:
+        click.echo(render_table(result.claims))
+
+
+# --- processes ----------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes")
+def api(host: str, port: int, workers: int) -> None:
+    """Serve the API with gunicorn."""
+    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
+                               "--workers", str(workers), "--access-logfile", "-",
+                               "--graceful-timeout", "20", "factdesk.wsgi:app"])
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.option("--concurrency", "-c", default=None, type=int, help="Worker processes (default: CPUs).")
+@click.option("--beat", "-B", is_flag=True, help="Also run the periodic scheduler in this process.")
+@click.pass_context
+def worker(ctx: click.Context, concurrency: int | None, beat: bool) -> None:
+    """Run a Celery worker (extra arguments go to `celery worker`)."""
+    from .celery_app import create_celery
+
+    argv = ["worker", "--loglevel", _settings().log_level, "-Q", "factdesk"]
+    if concurrency:
+        argv += ["--concurrency", str(concurrency)]
+    if beat:
+        argv += ["--beat"]
+    create_celery(_settings()).worker_main(argv + list(ctx.args))
+
+
+@main.command()
+def beat() -> None:
+    """Run the periodic scheduler (the outbox sweep); run exactly one."""
+    from .celery_app import create_celery
+
+    create_celery(_settings()).start(["beat", "--loglevel", _settings().log_level])
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def run(host: str, port: int) -> None:
+    """API, worker and scheduler on this machine (the embedded default); Ctrl-C stops all three."""
+    from .migrate import upgrade
+
+    settings = _settings()
+    settings.ensure_data_dir()
+    upgrade(settings.database_url)
+    exe = [sys.executable, "-m", "factdesk.cli"]
+    procs = [
+        subprocess.Popen(exe + ["worker", "--beat", "--concurrency", "2"]),
+        subprocess.Popen(exe + ["api", "--host", host, "--port", str(port), "--workers", "2"]),
+    ]
+    click.echo(f"factdesk is serving http://{host}:{port}  (API docs: http://{host}:{port}/api/v1/docs)")
+    stop = False
+
+    def _stop(*_: object) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        while not stop and all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    codes = [p.returncode for p in procs]
+    if not stop and any(codes):
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""Settings: every FACTDESK_* environment variable is read here and nowhere else."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A FACTDESK_* variable holds a value factdesk cannot use."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration. Build with `Settings.from_env()`; never at import time."""
+
+    data_dir: Path
+    database_url: str
+    broker_url: str
+    embedded: bool
+    max_body_bytes: int
+    lease_seconds: int
+    lease_cap: int
+    debounce_seconds: float
+    sweep_interval_seconds: float
+    sweep_grace_seconds: float
+    broker_timeout_seconds: float
+    log_level: str
+    secret_key: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read FACTDESK_* variables; unset ones fall back to the embedded single-machine default.
+
+        Raises ConfigError for a value that cannot be parsed.
+        """
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("FACTDESK_DATA_DIR") or "var").resolve()
+        database_url = env.get("FACTDESK_DATABASE_URL") or f"sqlite:///{data_dir / 'factdesk.sqlite'}"
+        broker_url = env.get("FACTDESK_BROKER_URL") or f"sqla+sqlite:///{data_dir / 'broker.sqlite'}"
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            broker_url=broker_url,
+            embedded=database_url.startswith("sqlite") or broker_url.startswith("sqla+"),
+            max_body_bytes=_int(env, "FACTDESK_MAX_BODY_BYTES", 2 * 1024 * 1024),
+            lease_seconds=_int(env, "FACTDESK_LEASE_SECONDS", 15 * 60),
+            lease_cap=_int(env, "FACTDESK_LEASE_CAP", 10),
+            debounce_seconds=_float(env, "FACTDESK_DEBOUNCE_SECONDS", 10.0),
+            sweep_interval_seconds=_float(env, "FACTDESK_SWEEP_INTERVAL_SECONDS", 15.0),
+            sweep_grace_seconds=_float(env, "FACTDESK_SWEEP_GRACE_SECONDS", 30.0),
+            broker_timeout_seconds=_float(env, "FACTDESK_BROKER_TIMEOUT_SECONDS", 1.0),
+            log_level=(env.get("FACTDESK_LOG_LEVEL") or "INFO").upper(),
+            secret_key=env.get("FACTDESK_SECRET_KEY") or "",
+        )
+
+    def ensure_data_dir(self) -> None:
+        """Create the data directory (SQLite files, the scheduler's state); safe to repeat."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,1 @@
+"""Workflow rules: states, transitions, roles and the gate. No Flask, Celery or database here."""

@@ -1,0 +1,2 @@
+"""Attributions."""
+def find_attributions(sent, base, ctx, quoted): return []

@@ -1,0 +1,170 @@
+"""Quantities: counts, percentages, fractions, race times, durations, ages, ranks and vote tallies."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .claims import Finding
+from .context import Context
+from .numbers import DIGITS, FRACTIONS, NUMBER_WORDS, ORDINALS, parse_number, tidy
+
+_ORDINAL = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,3}(?:st|nd|rd|th))"
+# Ordinals are ranks only before these nouns; "the first vaccine" or "a third president" rank nothing.
+_RANK_NOUNS = r"(?:place|places|term|terms|spot|position|seed|round|consecutive|straight|finish)"
+_DURATION_WORDS = {"decade": (10, "year"), "century": (100, "year"), "dozen": (12, None), "fortnight": (14, "day")}
+_QTY = re.compile(
+    rf"(?P<time>(?<![\d:])\d{{1,2}}:\d{{2}}:\d{{2}}(?![\d:]))"
+    rf"|(?P<tally>(?<![\d.,-])(?P<for>\d{{1,3}})\s?[-–](?P<against>\d{{1,3}})(?![\d%-])(?=\s(?:vote|decision|ruling|verdict|majority|win|victory|loss|defeat|split|margin)|\s(?:in\s)?(?:favou?r|against)))"
+    rf"|(?P<tally2>(?<=vot(?:ed|es)\s)(?P<for2>\d{{1,3}})\s?[-–](?P<against2>\d{{1,3}})(?![\d%-]))"
+    rf"|(?P<outof>\b(?:one|1)\s(?:out\s)?(?:of|in)\s(?:every\s)?(?P<per>{DIGITS}|{NUMBER_WORDS}|hundred|thousand|million)\b)"
+    rf"|(?P<frac>\b(?P<fnum>one|two|three|four|five|six|seven|eight|nine)[- ](?P<fden>halves|half|thirds?|quarters?|fifths?|tenths?)\b(?!-)|(?P<fnum_a>a)\s(?P<fden_a>half|third|quarter|fifth|tenth)(?=\sof\b))"
+    rf"|(?P<halfof>\bhalf\s(?=of\b))"
+    rf"|(?P<ranks>\b(?P<r1>{_ORDINAL})(?:\s(?:and|or|to)\s(?P<r2>{_ORDINAL}))?(?=[\s-]{_RANK_NOUNS}\b))"
+    rf"|(?P<dur>\b(?:a|one)\s(?P<durword>decade|century|dozen|fortnight)\b)"
+    rf"|(?P<num>(?<![\w.,/$€£¥#-])(?:{DIGITS}|(?i:{NUMBER_WORDS}))(?:\s(?:hundred|thousand|million|billion|trillion)\b)?(?![\w/]|[.,]\d))"
+    rf"(?:\s?(?P<pct>%|percent\b|per\scent\b|percentage\spoints?\b))?",
+    re.I,
+)
+_IRREGULAR = {"children": "child", "people": "person", "men": "man", "women": "woman", "feet": "foot",
+              "teeth": "tooth", "mice": "mouse", "data": "data", "series": "series", "species": "species",
+              "news": "news", "aircraft": "aircraft", "police": "police", "staff": "staff", "lives": "life"}
+_AGE_BEFORE = re.compile(r"(?:\bage(?:d)?\s(?:of\s)?|\b(?:dies|died|dead|death)\sat\s|\bwas\s|\bis\s|\bturns?\s|\bturned\s)$", re.I)
+_SKIP_BEFORE = re.compile(r"(?:No\.|number|#|page|pp?\.|route|flight|room|model|version|v\.?|chapter|section|article|rule)\s*$", re.I)
+_NAME_ENTS = frozenset({"PRODUCT", "WORK_OF_ART", "LAW", "FAC", "EVENT", "ORG"})
+
+
+def singular(word: str) -> str:
+    """A plural noun's singular ('deaths' -> 'death', 'committees' -> 'committee', 'children' -> 'child')."""
+    w = word.lower()
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("sses", "ches", "shes", "xes")):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+        return w[:-1]
+    return w
+
+
+def _seconds(hms: str) -> int:
+    h, m, s = (int(x) for x in hms.split(":"))
+    return h * 3600 + m * 60 + s
+
+
+def _unit_after(doc: Any, char_end: int, limit: int = 4) -> tuple[str | None, int]:
+    """The noun a figure counts ('3,728 measles cases' -> 'case') and where its phrase ends."""
+    span = doc.char_span(char_end, char_end, alignment_mode="expand")
+    i = span.start if span is not None else len(doc)
+    # The figure's own last token may run up to char_end; start after it.
+    while i < len(doc) and doc[i].idx < char_end:
+        i += 1
+    seen = 0
+    while i < len(doc) and seen < limit:
+        tok = doc[i]
+        low = tok.lower_
+        if tok.text == "-" and i + 1 < len(doc):
+            i += 1
+            continue
+        if tok.pos_ in ("NOUN",) and not (i + 1 < len(doc) and doc[i + 1].pos_ == "NOUN" and doc[i + 1].dep_ != "conj"):
+            return singular(tok.text), tok.idx + len(tok.text)
+        if tok.pos_ in ("ADJ", "PROPN", "DET", "NUM", "NOUN") or low in ("of", "'s", "’s", "the", "her", "his", "their", "its"):
+            if tok.pos_ == "PROPN" and not tok.text[:1].isupper():
+                break
+            seen += 1
+            i += 1
+            continue
+        break
+    return None, char_end
+
+
+def find_quantities(sent: Any, base: int, ctx: Context, found: list[Finding], quoted: list[tuple[int, int]]) -> list[Finding]:
+    """Quantity claims in one sentence, skipping figures already read as dates or money."""
+    doc = sent.doc
+    text = sent.text
+    off = sent.start_char
+    taken = [(f.start - base - off, f.end - base - off) for f in found]
+    out: list[Finding] = []
+    for m in _QTY.finditer(text):
+        s, e = m.start(), m.end()
+        if any(ts < e and s < te for ts, te in taken):
+            continue
+        g = m.group
+        norm: dict[str, Any]
+        features: tuple[str, ...] = ("quantity",)
+        end = e
+        if g("time"):
+            norm = {"value": _seconds(g("time")), "unit": "second", "as_written": g("time")}
+        elif g("tally") or g("tally2"):
+            a, b = int(g("for") or g("for2")), int(g("against") or g("against2"))
+            norm = {"values": [a, b], "for": a, "against": b, "unit": "vote"}
+        elif g("outof"):
+            per = parse_number(g("per"))
+            if not per:
+                continue
+            norm = {"value": round(1 / per, 6), "unit": "fraction"}
+        elif g("frac"):
+            num = 1 if g("fnum_a") else parse_number(g("fnum"))
+            if num is None:
+                continue
+            norm = {"value": round(num * FRACTIONS[(g("fden") or g("fden_a")).lower()], 3), "unit": "fraction"}
+        elif g("halfof"):
+            norm = {"value": 0.5, "unit": "fraction"}
+        elif g("ranks"):
+            ranks = [_rank(r) for r in (g("r1"), g("r2")) if r]
+            unit, end = _unit_after(doc, off + e, limit=1)
+            end -= off
+            norm = {"value": ranks[0], "unit": unit or "rank"} if len(ranks) == 1 else {"values": ranks, "unit": unit or "rank"}
+            features += ("rank",)
+        elif g("dur"):
+            value, unit = _DURATION_WORDS[g("durword").lower()]
+            norm = {"value": value, "unit": unit or "item"}
+        else:
+            token_text = g("num")
+            if _SKIP_BEFORE.search(text[max(0, s - 10) : s]):
+                continue
+            value = parse_number(token_text)
+            if value is None or token_text.lower() == "zero":
+                continue
+            span = doc.char_span(off + s, off + s + len(token_text), alignment_mode="expand")
+            tok = span[0] if span is not None and len(span) else None
+            if tok is not None and _is_name_number(tok, token_text):
+                continue
+            if g("pct"):
+                norm = {"value": tidy(value), "unit": "percent"}
+                features += ("statistic",)
+            else:
+                before = text[max(0, s - 20) : s]
+                unit, uend = _unit_after(doc, off + s + len(token_text))
+                if token_text.lower() == "one" and not unit and not _AGE_BEFORE.search(before):
+                    continue  # "one" as a pronoun ("one of several diseases")
+                if token_text.lower() == "one" and text[s + 3 : s + 7] == " of ":
+                    continue
+                if _AGE_BEFORE.search(before) and unit in (None, "year"):
+                    unit = "year"
+                if unit in ("year", "years") and text[e:e + 5].lower().startswith((" old", "-old")):
+                    features += ("age",)
+                norm = {"value": tidy(value), "unit": unit or "count"}
+                end = max(e, uend - off) if unit and uend - off - e < 40 else e
+        out.append(Finding("quantity", base + off + s, base + off + end, norm, features))
+    return out
+
+
+def _rank(word: str) -> int:
+    w = word.lower()
+    return ORDINALS.get(w) or int(re.sub(r"\D", "", w) or 0)
+
+
+def _is_name_number(tok: Any, token_text: str) -> bool:
+    """Figures that are part of a name: 'LLaMA 4', 'Windows 11', 'Apollo 13'."""
+    if tok.ent_type_ in _NAME_ENTS and tok.ent_type_ != "ORG":
+        return True
+    prev = tok.nbor(-1) if tok.i > 0 else None
+    return (
+        prev is not None
+        and prev.pos_ == "PROPN"
+        and prev.text[:1].isupper()
+        and token_text[0].isdigit()
+        and tok.ent_type_ not in ("QUANTITY", "PERCENT", "MONEY")
+    )

@@ -1,0 +1,297 @@
+"""Roles: a person's title or position at an organisation, from titles, appositions and copulas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .claims import Finding
+from .context import Context
+
+# Head words of titles and positions. Kinship and nationality words ("son", "countryman") are not roles.
+ROLE_HEADS = frozenset(
+    """president vice-president premier minister secretary chancellor king queen prince princess emperor
+    senator governor mayor judge justice magistrate chairman chairwoman chairperson chair ceo cfo cto coo
+    founder co-founder cofounder director editor editor-in-chief publisher professor lecturer commissioner
+    delegate speaker spokesman spokeswoman spokesperson leader member ambassador envoy officer manager
+    executive strategist scientist analyst economist researcher reporter correspondent columnist author
+    writer novelist poet conductor composer actor actress singer musician rapper coach captain champion
+    heiress heir tycoon magnate agent lawyer attorney prosecutor commander general admiral colonel
+    lieutenant sergeant representative congressman congresswoman congressmember lawmaker legislator
+    sheriff superintendent dean principal rector treasurer auditor inspector adviser advisor consultant
+    partner owner investor designer architect engineer surgeon physician doctor nurse pope bishop
+    archbishop cardinal rabbi imam pastor priest head chief president-elect deputy administrator
+    commissioner mp mep councillor councilor chancellor provost curator historian diplomat governor-general
+    attorney-general solicitor barrister detective constable marshal warden director-general ombudsman
+    photographer filmmaker producer presenter anchor host broadcaster""".split()
+)
+# Capitalised words that belong to the title, not to the organisation ("District Judge", "Prime Minister").
+_TITLE_WORDS = frozenset(
+    """prime vice deputy chief district federal associate assistant senior junior general acting interim
+    executive managing foreign finance defence defense interior health education justice home attorney
+    supreme circuit state""".split()
+)
+_FORMER = frozenset({"former", "ex", "ex-", "then", "then-", "erstwhile", "late", "outgoing"})
+_DROP = frozenset({"new", "newly", "elected", "current", "incoming", "young", "the", "a", "an", "its", "their", "his", "her"})
+_PARTIES = frozenset({"republican", "democratic", "democrat", "labour", "conservative", "liberal", "green", "socialist"})
+_KIN = frozenset(
+    """son daughter wife husband mother father brother sister aunt uncle nephew niece cousin grandson
+    granddaughter grandmother grandfather countryman countrywoman compatriot friend partner widow widower
+    half-sister half-brother stepson stepdaughter""".split()
+)
+# Titles of a state's office-holders: with no organisation stated, the nearby country is theirs.
+_STATE_TITLES = frozenset({"president", "prime minister", "premier", "chancellor", "king", "queen", "vice president",
+                           "foreign minister", "emperor", "president-elect"})
+DEMONYMS = {
+    "us": "United States", "u.s.": "United States", "american": "United States", "united states": "United States",
+    "usa": "United States", "u.s.a.": "United States", "america": "United States", "uk": "United Kingdom",
+    "u.k.": "United Kingdom", "british": "United Kingdom", "britain": "United Kingdom", "hungarian": "Hungary",
+    "samoan": "Samoa", "ukrainian": "Ukraine", "russian": "Russia", "chinese": "China", "french": "France",
+    "german": "Germany", "italian": "Italy", "spanish": "Spain", "japanese": "Japan", "indian": "India",
+    "canadian": "Canada", "australian": "Australia", "mexican": "Mexico", "brazilian": "Brazil",
+    "kenyan": "Kenya", "ethiopian": "Ethiopia", "nigerian": "Nigeria", "israeli": "Israel",
+    "iranian": "Iran", "turkish": "Turkey", "polish": "Poland", "austrian": "Austria", "czech": "Czech Republic",
+    "irish": "Ireland", "dutch": "Netherlands", "swedish": "Sweden", "norwegian": "Norway", "finnish": "Finland",
+    "danish": "Denmark", "greek": "Greece", "portuguese": "Portugal", "belgian": "Belgium", "swiss": "Switzerland",
+    "south african": "South Africa", "south korean": "South Korea", "north korean": "North Korea",
+    "egyptian": "Egypt", "saudi": "Saudi Arabia", "pakistani": "Pakistan", "afghan": "Afghanistan",
+    "venezuelan": "Venezuela", "argentine": "Argentina", "argentinian": "Argentina", "chilean": "Chile",
+    "colombian": "Colombia", "peruvian": "Peru", "cuban": "Cuba", "philippine": "Philippines",
+    "filipino": "Philippines", "indonesian": "Indonesia", "vietnamese": "Vietnam", "thai": "Thailand",
+    "new zealand": "New Zealand", "scottish": "Scotland", "welsh": "Wales", "european": "European Union",
+}
+_NAME_PARTICLES = frozenset({"di", "de", "da", "van", "von", "der", "den", "del", "la", "le", "bin", "al", "ibn", "st."})
+
+
+def _is_name_token(tok: Any) -> bool:
+    t = tok.text
+    return (tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON") and t[:1].isupper() and t.lower() not in ROLE_HEADS
+
+
+def _name_after(doc: Any, i: int, limit: int) -> tuple[int, int, str] | None:
+    """A person's name starting at token i: capitalised proper nouns, particles, a quoted nickname."""
+    j, parts = i, []
+    while j < limit and len(parts) < 6:
+        tok = doc[j]
+        if _is_name_token(tok) or (parts and tok.lower_ in _NAME_PARTICLES and j + 1 < limit and doc[j + 1].text[:1].isupper()):
+            parts.append(tok.text)
+            j += 1
+        elif parts and tok.text in ('"', "“", "”", "'") and j + 3 < limit and doc[j + 2].text in ('"', "“", "”", "'"):
+            j += 3  # talent agent Pasquale "Pat" Di Cicco: the nickname is not the name
+        else:
+            break
+    if not parts or doc[j - 1].ent_type_ in ("GPE", "ORG", "NORP") and doc[i].ent_type_ != "PERSON":
+        return None
+    return i, j, " ".join(parts)
+
+
+def _name_before(doc: Any, end: int, floor: int) -> tuple[int, int, str] | None:
+    """A person's name ending just before token `end`."""
+    j = end
+    while j > floor and (_is_name_token(doc[j - 1]) or doc[j - 1].lower_ in _NAME_PARTICLES and j - 1 > floor):
+        j -= 1
+    if j == end:
+        return None
+    if not any(t.ent_type_ == "PERSON" for t in doc[j:end]) and end - j < 2:
+        return None
+    return j, end, " ".join(t.text for t in doc[j:end])
+
+
+def _org_text(tokens: list[Any]) -> str | None:
+    words = [t.text for t in tokens]
+    while words and words[0].lower() in ("the", "a", "an"):
+        words.pop(0)
+    if not words:
+        return None
+    text = " ".join(words).replace(" 's", "'s").replace(" ’s", "’s")
+    return DEMONYMS.get(text.lower(), text)
+
+
+def _split_title(tokens: list[Any]) -> tuple[list[Any], list[Any], bool, str | None]:
+    """Left modifiers of a role head -> (org tokens, role tokens, former, party)."""
+    org: list[Any] = []
+    role: list[Any] = []
+    former = False
+    party = None
+    for t in tokens:
+        low = t.lower_
+        if low in _FORMER:
+            former = True
+        elif low in _PARTIES and not role:
+            party = t.text
+        elif low in _DROP or t.pos_ in ("DET", "ADV", "PUNCT") and not role:
+            continue
+        elif t.text[:1].isupper() and low not in _TITLE_WORDS and low not in ROLE_HEADS and not role:
+            org.append(t)
+        else:
+            role.append(t)
+    return org, role, former, party
+
+
+def _left_modifiers(doc: Any, head: int, floor: int) -> int:
+    """Where the title phrase ending at `head` starts: back over adjectives, nouns, names and 'and'."""
+    i = head
+    while i > floor:
+        t = doc[i - 1]
+        if t.pos_ in ("ADJ", "NOUN", "PROPN", "NUM") or t.lower_ in _FORMER or t.lower_ in ("-", "and", "newly", "elected") or t.text in (",",) and i - 2 > floor and doc[i - 2].pos_ == "NOUN" and doc[i - 2].lower_ in ROLE_HEADS:
+            if t.lower_ in _KIN or t.ent_type_ == "PERSON":
+                break
+            i -= 1
+        else:
+            break
+    return i
+
+
+def _role_phrase(doc: Any, head: int, start: int) -> str:
+    org, role, _, _ = _split_title(list(doc[start : head + 1]))
+    return " ".join(t.text for t in role if t.lower_ not in _DROP).replace(" - ", "-").strip(" ,")
+
+
+def _org_after(doc: Any, i: int, limit: int) -> tuple[str | None, int]:
+    """'of the House of Representatives', 'at Meta' after token i-1 -> (org, end token)."""
+    if i < limit and doc[i].lower_ in ("of", "at", "for", "to", "with", "in") and i + 1 < limit:
+        j = i + 1
+        toks = []
+        while j < limit and (doc[j].text[:1].isupper() or doc[j].lower_ in ("the", "of", "and", "&", "for", "de") or doc[j].pos_ == "PROPN"):
+            toks.append(doc[j])
+            j += 1
+        while toks and toks[-1].lower_ in ("of", "and", "&", "for", "the", "de"):
+            toks.pop()
+            j -= 1
+        if any(t.text[:1].isupper() for t in toks):
+            return _org_text(toks), i + 1 + len(toks)
+    return None, i
+
+
+def _country_near(sent: Any, i: int) -> str | None:
+    for t in sorted(sent, key=lambda t: abs(t.i - i)):
+        if abs(t.i - i) > 12:
+            break
+        if t.ent_type_ in ("NORP", "GPE") and t.text.lower() in DEMONYMS:
+            return DEMONYMS[t.text.lower()]
+    return None
+
+
+def remember_people(doc: Any, ctx: Context) -> None:
+    """Register every person named in the piece so later short names resolve to full ones."""
+    for ent in doc.ents:
+        if ent.label_ == "ORG" and "committee" in ent.text.lower():
+            ctx.last_committee = _org_text(list(ent))
+        if ent.label_ == "PERSON":
+            name = ent.text.strip()
+            for suffix in ("'s", "’s"):
+                if name.endswith(suffix):
+                    name = name[: -len(suffix)]
+            if len(name.split()) > 1 and all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in name.split()):
+                ctx.add_person(name)
+
+
+def _finding(doc: Any, base: int, s: int, e: int, norm: dict[str, Any], features: tuple[str, ...]) -> Finding:
+    return Finding("role", base + doc[s].idx, base + doc[e - 1].idx + len(doc[e - 1].text), norm, ("role", *features))
+
+
+def _norm(person: str, role: str, org: str | None, former: bool, ctx: Context) -> dict[str, Any]:
+    out: dict[str, Any] = {"person": ctx.full_name(person), "role": role}
+    if org:
+        out["org"] = org
+    out["former"] = former
+    return out
+
+
+def find_roles(sent: Any, base: int, ctx: Context) -> list[Finding]:
+    """Role claims in one sentence."""
+    doc = sent.doc
+    lo, hi = sent.start, sent.end
+    out: list[Finding] = []
+    used: set[int] = set()
+    for tok in sent:
+        low = tok.lower_
+        if low not in ROLE_HEADS or tok.i in used:
+            continue
+        if low == "head" and not (tok.i + 1 < hi and doc[tok.i + 1].lower_ == "of"):
+            continue
+        start = _left_modifiers(doc, tok.i, lo)
+        org_toks, role_toks, former, _party = _split_title(list(doc[start : tok.i + 1]))
+        role = _role_phrase(doc, tok.i, start)
+        if not role or role.lower() in _KIN:
+            continue
+        org = _org_text(org_toks) if org_toks else None
+        # Title before the name: "US President Donald Trump", "conductor Leopold Stokowski".
+        name = _name_after(doc, tok.i + 1, hi)
+        if name and tok.i + 1 < hi and doc[tok.i + 1].text[:1].isupper():
+            if role.lower() in _STATE_TITLES and not org:
+                org = _country_near(sent, tok.i)
+            after_org, _ = _org_after(doc, name[1], hi) if not org else (None, 0)
+            if after_org and after_org not in DEMONYMS.values() and doc[name[1] + 1].ent_type_ != "GPE":
+                org = after_org
+            if role.lower() in ("committee member", "member", "committee chairman", "chairman") and ctx.last_committee and not org:
+                org = ctx.last_committee
+            out.append(_finding(doc, base, start, name[1], _norm(name[2], role, org, former, ctx), ("title",)))
+            used.update(range(start, name[1]))
+            continue
+        # Apposition after the name: "Yann LeCun, former chief AI strategist at Meta".
+        after_org, org_end = _org_after(doc, tok.i + 1, hi)
+        j = start
+        while j > lo and doc[j - 1].pos_ == "DET":
+            j -= 1
+        if j > lo + 1 and doc[j - 1].text == ",":
+            person = _name_before(doc, j - 1, lo)
+            if person:
+                org = after_org or org
+                out.append(_finding(doc, base, person[0], max(org_end, tok.i + 1), _norm(person[2], role, org, former, ctx), ("apposition",)))
+                used.update(range(person[0], org_end))
+                continue
+        # Copula or "as": "Kosgei was the Chicago Marathon defending champion", "as the new head of X".
+        if j > lo and doc[j - 1].lower_ in ("was", "is", "as", "became", "becomes"):
+            person = _subject_person(doc, j - 1, lo, ctx)
+            if person:
+                org = after_org or org
+                was_past = doc[j - 1].lower_ == "as" and j - 2 >= lo and doc[j - 2].lower_ in ("served", "worked")
+                out.append(_finding(doc, base, start, max(org_end, tok.i + 1), _norm(person, role, org, former or was_past, ctx), ("copula",)))
+                continue
+        # Title phrase then the name after a comma: "The delegate to the U.S. House, Aumua Amata".
+        k = max(org_end, tok.i + 1)
+        if k + 1 < hi and doc[k].text == ",":
+            name = _name_after(doc, k + 1, hi)
+            if name and (name[1] >= hi or doc[name[1]].is_punct or doc[name[1]].pos_ in ("VERB", "AUX")):
+                out.append(_finding(doc, base, start, name[1], _norm(name[2], role, after_org or org, former, ctx), ("apposition",)))
+                continue
+    out += _affiliations(sent, base, ctx, used)
+    return out
+
+
+def _subject_person(doc: Any, verb_i: int, lo: int, ctx: Context) -> str | None:
+    """The person a copula or 'as' phrase is about: the nearest name before it in the sentence."""
+    for i in range(verb_i - 1, lo - 1, -1):
+        t = doc[i]
+        if t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and ctx.full_name(t.text) != t.text):
+            j = i
+            while j > lo and doc[j - 1].ent_type_ == "PERSON":
+                j -= 1
+            return " ".join(x.text for x in doc[j : i + 1])
+    return None
+
+
+def _affiliations(sent: Any, base: int, ctx: Context, used: set[int]) -> list[Finding]:
+    """'Sheldon Yett of UNICEF', 'Anderson Cooper, of CNN': a person with an organisation, no title."""
+    doc = sent.doc
+    out = []
+    for ent in sent.ents:
+        if ent.label_ != "PERSON" or ent.start in used:
+            continue
+        i = ent.end
+        if i < sent.end and doc[i].text == ",":
+            i += 1
+        if i + 1 < sent.end and doc[i].lower_ == "of" and doc[i + 1].ent_type_ == "ORG":
+            org, end = _org_after(doc, i, sent.end)
+            if org:
+                norm = {"person": ctx.full_name(ent.text), "org": org}
+                out.append(_finding(doc, base, ent.start, end, norm, ("affiliation",)))
+    return out
+
+
+def complete_names(finding: Finding, ctx: Context) -> None:
+    """Replace short names in a finding's values with the full name the draft used anywhere."""
+    for key in ("person", "speaker"):
+        value = finding.normalized.get(key)
+        if isinstance(value, str) and value:
+            finding.normalized[key] = ctx.full_name(value)

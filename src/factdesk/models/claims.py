@@ -1,0 +1,60 @@
+"""Claims found in a revision, and the verdicts checkers record on them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, JSONType, UTCDateTime, utcnow
+
+
+class Claim(Base):
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(20))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    spans: Mapped[list[list[int]]] = mapped_column(JSONType)
+    text: Mapped[str] = mapped_column(Text)
+    sentence: Mapped[str] = mapped_column(Text)
+    normalized: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[str]] = mapped_column(JSONType)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))
+    leased_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The claim of the previous revision this one continues (same fingerprint) or replaces (changed wording).
+    previous_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("revision_id", "fingerprint", name="uq_claims_revision_id_fingerprint"),
+        Index("ix_claims_draft_id", "draft_id"),
+        Index("ix_claims_status", "status"),
+    )
+
+
+class Verdict(Base):
+    """A checker's rating of a claim. Append-only: the newest verdict of a claim is its current one."""
+
+    __tablename__ = "verdicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    rating: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    correction: Mapped[str | None] = mapped_column(Text)
+    checker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("verdicts.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (Index("ix_verdicts_claim_id", "claim_id", "id"),)

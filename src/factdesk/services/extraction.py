@@ -1,0 +1,115 @@
+"""Extracting a revision's claims and storing them once, however often the job runs."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..db import unit_of_work
+from ..domain.actors import SYSTEM
+from ..domain.states import ClaimStatus, next_draft_status, status_after_extraction
+from ..extraction import Extraction, extract
+from ..models import Claim, Draft, Revision, utcnow
+from . import audit, outbox
+from .drafts import EXTRACT_TASK
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Input:
+    revision_id: int
+    draft_id: int
+    body: str
+    format: str
+    title: str | None
+    reference_date: date | None
+
+
+def extract_revision(
+    sessions: sessionmaker[Session], revision_id: int, *, nlp: object | None = None
+) -> str:
+    """Extract and store the claims of one revision. Safe to repeat and to run concurrently.
+
+    The NLP runs between two short transactions so that no lock is held while it works. Returns what
+    happened: "stored", "already_extracted", "superseded" or "missing".
+    """
+    with unit_of_work(sessions) as session:
+        todo = _load(session, revision_id)
+        if isinstance(todo, str):
+            return todo
+    result = extract(todo.body, fmt=todo.format, title=todo.title, reference_date=todo.reference_date, nlp=nlp)
+    try:
+        with unit_of_work(sessions) as session:
+            return store_claims(session, revision_id, result)
+    except IntegrityError:
+        # A concurrent run of the same job stored these claims first.
+        log.info("revision %s was extracted concurrently", revision_id)
+        return "already_extracted"
+
+
+def _load(session: Session, revision_id: int) -> _Input | str:
+    revision = session.get(Revision, revision_id)
+    if revision is None:
+        return "missing"
+    draft = session.get(Draft, revision.draft_id)
+    assert draft is not None
+    if revision.extracted_at is not None:
+        outbox.finish_jobs(session, EXTRACT_TASK, [revision_id], draft_id=draft.id)
+        return "already_extracted"
+    if draft.current_revision_id != revision.id:
+        outbox.finish_jobs(session, EXTRACT_TASK, [revision_id], draft_id=draft.id)
+        return "superseded"
+    return _Input(revision.id, draft.id, revision.body, revision.format, revision.title, revision.reference_date)
+
+
+def store_claims(session: Session, revision_id: int, result: Extraction) -> str:
+    """Store an extraction's claims for a revision and move its draft on (one unit of work)."""
+    query = select(Revision).where(Revision.id == revision_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    revision = session.scalar(query)
+    if revision is None:
+        return "missing"
+    draft = session.get(Draft, revision.draft_id)
+    assert draft is not None
+    outbox.finish_jobs(session, EXTRACT_TASK, [revision_id], draft_id=draft.id)
+    if revision.extracted_at is not None:
+        return "already_extracted"
+    if result.text != revision.text:
+        # The normaliser changed since this revision was stored; spans must index the stored text.
+        log.warning("revision %s: normalised text differs from the stored text", revision_id)
+    claims = [
+        Claim(
+            draft_id=draft.id,
+            revision_id=revision.id,
+            type=c.type,
+            start=c.start,
+            end=c.end,
+            spans=[list(s) for s in c.spans],
+            text=c.text,
+            sentence=c.sentence,
+            normalized=c.normalized,
+            score=c.score,
+            reasons=list(c.reasons),
+            fingerprint=c.fingerprint,
+            status=ClaimStatus.OPEN,
+        )
+        for c in result.claims
+    ]
+    session.add_all(claims)
+    revision.extracted_at = utcnow()
+    session.flush()
+    if draft.current_revision_id == revision.id:
+        before = draft.status
+        draft.status = next_draft_status(draft.status, status_after_extraction([c.status for c in claims]))
+        audit.record(
+            session, SYSTEM, "revision.extracted", draft_id=draft.id, revision_id=revision.id,
+            before={"status": before}, after={"status": draft.status, "claims": len(claims)},
+        )
+    return "stored"

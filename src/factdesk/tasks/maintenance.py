@@ -1,0 +1,27 @@
+"""Periodic housekeeping: re-sending outbox jobs that were never run."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from ..db import unit_of_work
+from ..services.outbox import sweep_outbox as sweep_outbox_service
+from .context import runtime
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="factdesk.sweep_outbox", acks_late=True, ignore_result=True)
+def sweep_outbox(job_id: int | None = None) -> int:
+    """Re-send pending outbox jobs whose first send was lost (broker down, worker killed)."""
+    rt = runtime()
+    settings = rt.settings
+    with unit_of_work(rt.sessions) as session:
+        resent = sweep_outbox_service(
+            session, grace=settings.sweep_grace_seconds, resend_after=max(300.0, settings.sweep_grace_seconds)
+        )
+    if resent:
+        log.info("sweep re-sent %d job(s)", len(resent))
+    return len(resent)

@@ -1,0 +1,177 @@
+"""Test fixtures: a real database built by migrations, a real broker and a real Celery worker.
+
+PostgreSQL and Redis when FACTDESK_TEST_DATABASE_URL / FACTDESK_TEST_BROKER_URL are set (CI sets them),
+otherwise SQLite and the embedded SQLite broker in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from factdesk.config import Settings
+from factdesk.db import unit_of_work
+from factdesk.domain.actors import Actor
+from factdesk.migrate import upgrade
+from factdesk.models import Base
+from factdesk.runtime import Runtime
+from factdesk.services.users import add_user, issue_token
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1: a broker that is down
+
+
+def _test_env(tmp: Path) -> dict[str, str]:
+    return {
+        "FACTDESK_DATA_DIR": str(tmp),
+        "FACTDESK_DATABASE_URL": os.environ.get("FACTDESK_TEST_DATABASE_URL")
+        or f"sqlite:///{tmp / 'factdesk-test.sqlite'}",
+        "FACTDESK_BROKER_URL": os.environ.get("FACTDESK_TEST_BROKER_URL")
+        or f"sqla+sqlite:///{tmp / 'broker-test.sqlite'}",
+        # The sweep runs often in tests so that "the broker came back" is seen within seconds.
+        "FACTDESK_SWEEP_INTERVAL_SECONDS": "1",
+        "FACTDESK_SWEEP_GRACE_SECONDS": "1",
+        "FACTDESK_LOG_LEVEL": "INFO",
+    }
+
+
+@pytest.fixture(scope="session")
+def test_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return _test_env(tmp_path_factory.mktemp("factdesk"))
+
+
+@pytest.fixture(scope="session")
+def settings(test_env: dict[str, str]) -> Settings:
+    return Settings.from_env(test_env)
+
+
+@pytest.fixture(scope="session")
+def runtime(settings: Settings) -> Iterator[Runtime]:
+    _reset_broker(settings.broker_url)
+    if settings.database_url.startswith("postgresql"):
+        rt0 = Runtime(settings)
+        with rt0.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        rt0.dispose()
+    upgrade(settings.database_url)
+    rt = Runtime(settings)
+    yield rt
+    rt.dispose()
+
+
+def _reset_broker(url: str) -> None:
+    if url.startswith("redis"):
+        import redis
+
+        redis.Redis.from_url(url).flushdb()
+
+
+@pytest.fixture
+def sessions(runtime: Runtime):  # type: ignore[no-untyped-def]
+    """A clean database for each test (tables emptied; the schema stays as migrations built it)."""
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with runtime.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            conn.execute(text("UPDATE drafts SET current_revision_id = NULL"))
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+    return runtime.sessions
+
+
+@pytest.fixture
+def app(runtime: Runtime, sessions):  # type: ignore[no-untyped-def]
+    from factdesk.api import create_app
+
+    return create_app(runtime=runtime)
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+class Users:
+    """Creates users and hands back (actor, auth headers)."""
+
+    def __init__(self, sessions) -> None:  # type: ignore[no-untyped-def]
+        self.sessions = sessions
+
+    def make(self, name: str, role: str, desk: str | None = None) -> tuple[Actor, dict[str, str]]:
+        with unit_of_work(self.sessions) as session:
+            user = add_user(session, name, role, desk)
+            _, token = issue_token(session, name)
+            actor = Actor(user.id, user.name, user.role, user.desk)
+        return actor, {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def users(sessions) -> Users:  # type: ignore[no-untyped-def]
+    return Users(sessions)
+
+
+@pytest.fixture
+def reporter(users: Users) -> dict[str, str]:
+    return users.make("rita", "reporter", "politics")[1]
+
+
+@pytest.fixture
+def lecun_text() -> str:
+    return (FIXTURES / "lecun-meta-draft.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def worker(test_env: dict[str, str], runtime: Runtime, tmp_path_factory) -> Iterator[subprocess.Popen]:  # type: ignore[no-untyped-def,type-arg]
+    """A real Celery worker (with the periodic sweep) on the test database and broker."""
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {**os.environ, **test_env}
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "factdesk.cli", "worker", "--beat", "--concurrency", "1"],
+            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    deadline = time.monotonic() + 90
+    while b"ready." not in log_path.read_bytes():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL) if proc.poll() is None else None
+            raise RuntimeError("worker did not start:\n" + log_path.read_text(errors="replace")[-3000:])
+        time.sleep(0.2)
+    yield proc
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):  # type: ignore[no-untyped-def]
+    """Poll until `predicate()` returns something truthy; returns it, or fails the test after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout}s")
+
+
+def pytest_report_header(config) -> list[str]:  # type: ignore[no-untyped-def]
+    db = os.environ.get("FACTDESK_TEST_DATABASE_URL")
+    broker = os.environ.get("FACTDESK_TEST_BROKER_URL")
+    lines = [
+        f"factdesk database: {'PostgreSQL (' + db + ')' if db else 'embedded SQLite (temporary file)'}",
+        f"factdesk broker: {'Redis (' + broker + ')' if broker else 'embedded SQLite broker (temporary file)'}",
+    ]
+    if not db:
+        lines.append("factdesk: PostgreSQL-only tests are skipped; set FACTDESK_TEST_DATABASE_URL to run them")
+    return lines
