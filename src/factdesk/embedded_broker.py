@@ -18,8 +18,6 @@ ALIAS = "fdsqlite"
 
 
 class Channel(SqlaChannel):
-    polling_interval = 0.2
-
     def _engine_from_config(self) -> Any:
         engine = create_engine(self.connection.client.hostname, connect_args={"timeout": 30})
 
@@ -32,6 +30,8 @@ class Channel(SqlaChannel):
 
 class Transport(SqlaTransport):
     Channel = Channel
+    # A worker polls the queue table this often; short, so a posted draft is picked up at once.
+    polling_interval = 0.1
 
 
 def broker_url(url: str) -> str:

@@ -10,7 +10,7 @@ from ..domain.actors import Actor
 from ..services.users import authenticate
 from .errors import error_response
 
-SECURITY = [{"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 def current_actor() -> Actor:

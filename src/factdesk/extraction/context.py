@@ -19,6 +19,10 @@ class Context:
     last_currency: str | None = None
     # a committee named earlier: "committee member X" is usually a member of that one
     last_committee: str | None = None
+    # role word -> the person last given that role, so "the commissioner said" finds its speaker
+    roles: dict[str, str] = field(default_factory=dict)
+    # "WHO" -> "World Health Organization", from "World Health Organization (WHO)"
+    acronyms: dict[str, str] = field(default_factory=dict)
 
     def add_person(self, name: str) -> str:
         """Remember a person's name; returns the fullest form known for it."""

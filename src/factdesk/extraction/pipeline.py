@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from . import attributions, dates, facts, money, quantities, quotes, roles
+from . import attributions, dates, facts, money, quantities, quotes, roles, speakers
 from .claims import Claim, Extraction, Finding
 from .context import Context
 from .fingerprint import fingerprint
@@ -102,9 +102,10 @@ def _extract_doc(doc: Any, base: int, kind: str, ctx: Context) -> tuple[list[Fin
         found += money.find_money(sent.text, base + sent.start_char, ctx)
         found += quantities.find_quantities(sent, base, ctx, found, quoted)
         found += roles.find_roles(sent, base, ctx)
+        found += quotes.find_quotes(sent, base, ctx, quoted)
         found += attributions.find_attributions(sent, base, ctx, quoted)
+        speakers.track_subjects(sent, ctx)
         out += found
-    out += quotes.find_quotes(doc, base, ctx, quoted)
     out += facts.find_facts(doc, base, kind, out)
     return out, sents
 
@@ -116,35 +117,61 @@ def _sentence_of(sentences: list[tuple[int, int]], start: int) -> tuple[int, int
     return sentences[i] if i >= 0 else (start, start)
 
 
+def _same_role(a: Finding, b: Finding) -> bool:
+    """Two role findings that restate one position ("Prime Minister Tuilaepa" after the full title)."""
+    pa, pb = a.normalized.get("person", ""), b.normalized.get("person", "")
+    ra, rb = a.normalized.get("role", "").lower(), b.normalized.get("role", "").lower()
+    if not pa or pa.lower() != pb.lower() or not ra or not rb:
+        return False
+    return ra in rb or rb in ra
+
+
+def _richer(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Of two value sets for one claim, the one that says more (an organisation named in the text wins)."""
+    return b if (len(b), "org" in b) > (len(a), "org" in a) else a
+
+
 def _to_claims(
     text: str, findings: list[Finding], sentences: list[tuple[int, int]], ctx: Context
 ) -> list[Claim]:
-    """Score, fingerprint and merge findings; equal fingerprints become one claim with several spans."""
+    """Score, fingerprint and merge findings: one claim per fact, with a span at each statement of it."""
     sentences.sort()
-    merged: dict[str, dict[str, Any]] = {}
+    groups: list[dict[str, Any]] = []
+    role_groups: list[dict[str, Any]] = []
     for f in sorted(findings, key=lambda f: (f.start, f.end, f.type)):
         if f.end <= f.start:
             continue
         roles.complete_names(f, ctx)
-        wording = text[f.start : f.end]
         s_start, s_end = _sentence_of(sentences, f.start)
         sentence = text[s_start : max(s_end, f.end)].strip()
         value, reasons = score(f, sentence)
-        fp = fingerprint(f.type, f.normalized, wording)
+        if f.type == "role":
+            same = next((g for g in role_groups if _same_role(g["finding"], f)), None)
+            if same is not None:
+                same["spans"].append((f.start, f.end))
+                same["normalized"] = _richer(same["normalized"], f.normalized)
+                continue
+        group = {"finding": f, "spans": [(f.start, f.end)], "sentence": sentence, "score": value,
+                 "reasons": reasons, "wording": text[f.start : f.end], "normalized": f.normalized}
+        groups.append(group)
+        if f.type == "role":
+            role_groups.append(group)
+    merged: dict[str, dict[str, Any]] = {}
+    for g in groups:
+        fp = fingerprint(g["finding"].type, g["normalized"], g["wording"])
         entry = merged.get(fp)
         if entry is None:
-            merged[fp] = {"finding": f, "spans": [(f.start, f.end)], "sentence": sentence,
-                          "score": value, "reasons": reasons, "wording": wording}
-        elif (f.start, f.end) not in entry["spans"]:
-            entry["spans"].append((f.start, f.end))
-            entry["score"] = max(entry["score"], value)
+            merged[fp] = g
+        else:
+            entry["spans"].extend(sp for sp in g["spans"] if sp not in entry["spans"])
+            entry["score"] = max(entry["score"], g["score"])
     claims = [
         Claim(
             type=e["finding"].type,
-            spans=tuple(e["spans"]),
+            spans=tuple(sorted(e["spans"])),
             text=e["wording"],
             sentence=e["sentence"],
-            normalized=e["finding"].normalized,
+            normalized=e["normalized"],
             score=e["score"],
             reasons=e["reasons"],
             fingerprint=fp,

@@ -1,3 +1,135 @@
 """Quotes: direct speech in quotation marks, with the speaker resolved to a full name."""
-def quote_spans(text): return []
-def find_quotes(doc, base, ctx, quoted): return []
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .claims import Finding
+from .context import Context
+from .speakers import is_speech_verb, resolve, subject_of
+
+# A quotation longer than this is an unbalanced mark, not speech.
+MAX_QUOTE = 3000
+_OPENERS = "“„«"
+_CLOSERS = "”»"
+_MARKS = re.compile(r"[\"“”„«»]")
+_NAMING = re.compile(
+    r"\b(?:called|dubbed|named|titled|entitled|nicknamed|known as|so-called|term|terms|word|words|phrase|"
+    r"labell?ed|branded|styled|as the|the name)\s*$",
+    re.I,
+)
+_WORD = re.compile(r"[\w'’\[\]-]+")
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted text (inside the marks). Straight and curly marks pair alike; unclosed ones are dropped."""
+    out: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for m in _MARKS.finditer(text):
+        i, c = m.start(), m.group()
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        opener_ctx = not before.isalnum() and before not in ".,!?"
+        if open_at is None:
+            if c in _OPENERS or (c == '"' and opener_ctx and not after.isspace()):
+                open_at = i
+            continue
+        if c in _CLOSERS or (c == '"' and not (opener_ctx and after.isalnum())):
+            if 0 < i - open_at - 1 <= MAX_QUOTE:
+                out.append((open_at + 1, i))
+            open_at = None
+        elif c in _OPENERS or c == '"':
+            open_at = i  # a new opening mark: the earlier one was never closed
+    return out
+
+
+def _is_term(text: str, qs: int, qe: int, doc: Any) -> bool:
+    """Quoted terms, names and nicknames ('outward investment', 'U.S. nationals') are not speech."""
+    content = text[qs:qe]
+    words = _WORD.findall(content)
+    if len(words) <= 1:
+        return True
+    before = text[max(0, qs - 25) : qs - 1]
+    if len(words) <= 5 and _NAMING.search(before):
+        return True
+    if len(words) <= 3:
+        prev = doc.char_span(max(0, qs - 1 - len(before.split()[-1]) - 1) if before.split() else 0, qs - 1, alignment_mode="contract")
+        prev_tok = prev[-1] if prev is not None and len(prev) else None
+        # Inside a noun phrase ("the Hungarian 'outward investment' strategy") it names a thing.
+        if prev_tok is not None and prev_tok.pos_ in ("DET", "ADJ", "PROPN", "NUM") and prev_tok.dep_ not in ("nsubj",):
+            return True
+        if all(w[:1].isupper() or w[:1].isdigit() for w in words) and not text[qe - 1 : qe] in ".,!?":
+            return len(words) <= 2
+    return False
+
+
+def _frame(doc: Any, qs: int, qe: int) -> list[Any]:
+    """Tokens around a quotation, outside it, that may name its speaker: its sentence(s) and a tag after."""
+    first = doc.char_span(qs, qe, alignment_mode="expand")
+    if first is None or not len(first):
+        return []
+    sents = {first[0].sent.start: first[0].sent, first[-1].sent.start: first[-1].sent}
+    last = first[-1].sent
+    if last.end < len(doc):
+        nxt = doc[last.end].sent
+        # '“…,” he stated' is sometimes parsed as a sentence of its own.
+        if nxt[0].text[:1].islower() or (len(nxt) > 1 and nxt[0].lower_ in ("he", "she", "they") and is_speech_verb(nxt[1])):
+            sents[nxt.start] = nxt
+    tokens = [t for s in sorted(sents) for t in sents[s]]
+    return [t for t in tokens if not (qs - 1 <= t.idx < qe + 1)]
+
+
+def _speaker(doc: Any, qs: int, qe: int, ctx: Context) -> tuple[str | None, tuple[str, ...]]:
+    outside = _frame(doc, qs, qe)
+    speech = [t for t in outside if is_speech_verb(t)]
+    roots = [t for t in outside if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
+    name = _verb_subject(speech, qs, qe, ctx)
+    if name:
+        return name, ()
+    for t in outside:
+        if t.lower_ == "according" and t.i + 2 < len(t.doc):
+            obj = next((c for c in t.doc[t.i + 1].children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                name, _ = resolve(obj, ctx)
+                if name:
+                    return name, ()
+    name = _verb_subject(roots, qs, qe, ctx)
+    if name:
+        return name, ()
+    if not [t for t in outside if not t.is_punct] and ctx.last_speaker:
+        return ctx.last_speaker, ("continued_quote",)
+    return ctx.last_speaker, ("speaker_unknown",) if not ctx.last_speaker else ("speaker_guessed",)
+
+
+def _verb_subject(verbs: list[Any], qs: int, qe: int, ctx: Context) -> str | None:
+    """The resolved subject of the verb nearest the quotation."""
+    for verb in sorted(verbs, key=lambda t: min(abs(t.idx - qs), abs(t.idx - qe))):
+        subj = subject_of(verb)
+        if subj is not None and not (qs <= subj.idx < qe):
+            name, _key = resolve(subj, ctx)
+            if name:
+                return name
+    return None
+
+
+def find_quotes(sent: Any, base: int, ctx: Context, quoted: list[tuple[int, int]]) -> list[Finding]:
+    """Quote claims for quotations that open in this sentence."""
+    doc = sent.doc
+    text = doc.text
+    out: list[Finding] = []
+    for qs, qe in quoted:
+        # Each quotation is read once: in the sentence holding its opening mark.
+        if not (sent.start_char <= max(qs - 1, 0) < sent.end_char):
+            continue
+        if _is_term(text, qs, qe, doc):
+            continue
+        speaker, features = _speaker(doc, qs, qe, ctx)
+        words = text[qs:qe].strip()
+        norm: dict[str, Any] = {"speaker": speaker, "words": " ".join(words.split())}
+        if speaker:
+            ctx.last_speaker = speaker
+        if len(_WORD.findall(words)) <= 3:
+            features += ("short_quote",)
+        out.append(Finding("quote", base + qs, base + qe, norm, ("quote", *features)))
+    return out

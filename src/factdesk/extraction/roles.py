@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .claims import Finding
@@ -132,8 +133,8 @@ def _left_modifiers(doc: Any, head: int, floor: int) -> int:
     i = head
     while i > floor:
         t = doc[i - 1]
-        if t.pos_ in ("ADJ", "NOUN", "PROPN", "NUM") or t.lower_ in _FORMER or t.lower_ in ("-", "and", "newly", "elected") or t.text in (",",) and i - 2 > floor and doc[i - 2].pos_ == "NOUN" and doc[i - 2].lower_ in ROLE_HEADS:
-            if t.lower_ in _KIN or t.ent_type_ == "PERSON":
+        if t.pos_ in ("ADJ", "NOUN", "PROPN", "NUM") or t.tag_ == "VBG" or t.lower_ in _FORMER or t.lower_ in ("-", "and", "newly", "elected") or t.text in (",",) and i - 2 > floor and doc[i - 2].pos_ == "NOUN" and doc[i - 2].lower_ in ROLE_HEADS:
+            if t.lower_ in _KIN or t.ent_type_ == "PERSON" or t.ent_type_ == "ORDINAL" or t.pos_ == "NUM":
                 break
             i -= 1
         else:
@@ -142,8 +143,13 @@ def _left_modifiers(doc: Any, head: int, floor: int) -> int:
 
 
 def _role_phrase(doc: Any, head: int, start: int) -> str:
-    org, role, _, _ = _split_title(list(doc[start : head + 1]))
-    return " ".join(t.text for t in role if t.lower_ not in _DROP).replace(" - ", "-").strip(" ,")
+    _, role, _, _ = _split_title(list(doc[start : head + 1]))
+    role = [t for t in role if t.lower_ not in _DROP]
+    while role and (role[0].pos_ in ("CCONJ", "PUNCT") or role[0].lower_ in ("and", ",")):
+        role.pop(0)
+    if not role:
+        return ""
+    return doc.text[role[0].idx : role[-1].idx + len(role[-1].text)]
 
 
 def _org_after(doc: Any, i: int, limit: int) -> tuple[str | None, int]:
@@ -164,15 +170,20 @@ def _org_after(doc: Any, i: int, limit: int) -> tuple[str | None, int]:
 
 def _country_near(sent: Any, i: int) -> str | None:
     for t in sorted(sent, key=lambda t: abs(t.i - i)):
-        if abs(t.i - i) > 12:
+        if abs(t.i - i) > 20:
             break
         if t.ent_type_ in ("NORP", "GPE") and t.text.lower() in DEMONYMS:
             return DEMONYMS[t.text.lower()]
     return None
 
 
+_ACRONYM = re.compile(r"((?:[A-Z][\w.&'’-]*\s(?:(?:of|for|and|the|on)\s)?){1,8})\(([A-Z][A-Za-z.&]{1,9})\)")
+
+
 def remember_people(doc: Any, ctx: Context) -> None:
     """Register every person named in the piece so later short names resolve to full ones."""
+    for m in _ACRONYM.finditer(doc.text):
+        ctx.acronyms.setdefault(m.group(2), m.group(1).strip().removeprefix("the ").removeprefix("The "))
     for ent in doc.ents:
         if ent.label_ == "ORG" and "committee" in ent.text.lower():
             ctx.last_committee = _org_text(list(ent))
@@ -190,7 +201,8 @@ def _finding(doc: Any, base: int, s: int, e: int, norm: dict[str, Any], features
 
 
 def _norm(person: str, role: str, org: str | None, former: bool, ctx: Context) -> dict[str, Any]:
-    out: dict[str, Any] = {"person": ctx.full_name(person), "role": role}
+    out: dict[str, Any] = {"person": ctx.add_person(person), "role": role}
+    ctx.roles[role.split()[-1].lower()] = out["person"]
     if org:
         out["org"] = org
     out["former"] = former
@@ -208,6 +220,11 @@ def find_roles(sent: Any, base: int, ctx: Context) -> list[Finding]:
         if low not in ROLE_HEADS or tok.i in used:
             continue
         if low == "head" and not (tok.i + 1 < hi and doc[tok.i + 1].lower_ == "of"):
+            continue
+        # "chief" in "chief AI strategist" modifies a later head; the phrase is read at that head.
+        if any(t.lower_ in ROLE_HEADS for t in doc[tok.i + 1 : min(hi, tok.i + 4)] if not t.is_punct) and not any(
+            t.is_punct or t.lower_ in ("of", "at") for t in doc[tok.i + 1 : min(hi, tok.i + 3)]
+        ):
             continue
         start = _left_modifiers(doc, tok.i, lo)
         org_toks, role_toks, former, _party = _split_title(list(doc[start : tok.i + 1]))
@@ -250,7 +267,8 @@ def find_roles(sent: Any, base: int, ctx: Context) -> list[Finding]:
                 continue
         # Title phrase then the name after a comma: "The delegate to the U.S. House, Aumua Amata".
         k = max(org_end, tok.i + 1)
-        if k + 1 < hi and doc[k].text == ",":
+        definite = start > lo and doc[start - 1].lower_ in ("the", "its", "their", "his", "her")
+        if definite and k + 1 < hi and doc[k].text == ",":
             name = _name_after(doc, k + 1, hi)
             if name and (name[1] >= hi or doc[name[1]].is_punct or doc[name[1]].pos_ in ("VERB", "AUX")):
                 out.append(_finding(doc, base, start, name[1], _norm(name[2], role, after_org or org, former, ctx), ("apposition",)))

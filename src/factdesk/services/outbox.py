@@ -63,7 +63,7 @@ def supersede_jobs(session: Session, task: str, draft_id: int) -> int:
         .where(OutboxJob.task == task, OutboxJob.draft_id == draft_id, OutboxJob.status == "pending")
         .values(status="superseded", done_at=utcnow())
     )
-    return result.rowcount or 0
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def finish_jobs(session: Session, task: str, args: list[Any], *, draft_id: int | None) -> None:

@@ -1,0 +1,119 @@
+"""Who is speaking: speech verbs, their subjects, and pronouns or short names resolved to full names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .context import Context
+
+# Verbs that credit words or claims to someone, in the forms news copy uses them.
+SPEECH_VERBS = frozenset(
+    """say says said saying state states stated tell tells told note notes noted add adds added remark
+    remarks remarked observe observes observed announce announces announced write writes wrote written
+    tweet tweets tweeted explain explains explained caution cautions cautioned emphasize
+    emphasizes emphasized emphasise emphasised argue argues argued claim claims claimed accuse accuses
+    accused acknowledge acknowledges acknowledged admit admits admitted reveal reveals revealed report
+    reports reported insist insists insisted maintain maintains maintained predict predicts predicted warn
+    warns warned point points pointed confirm confirms confirmed deny denies denied allege alleges alleged
+    estimate estimates estimated specify specifies specified read reads declare declares declared testify
+    testified contend contends contended assert asserts asserted stress stresses stressed concede conceded
+    conclude concludes concluded reply replied respond responded recall
+    recalled describe describes described characterize characterized characterise characterised call
+    calls called suggest suggests suggested disclose disclosed""".split()
+)
+# Speech verbs that also name or describe things; they credit a speaker only with a subject.
+WEAK_SPEECH = frozenset({"call", "calls", "called", "describe", "describes", "described", "read", "reads",
+                         "characterize", "characterized", "characterise", "characterised", "post", "posted"})
+PRONOUNS = frozenset({"he", "she", "they", "i", "we", "him", "her", "them"})
+_POSSESSIVE = frozenset({"his", "her", "their", "its"})
+_STATEMENT_NOUNS = frozenset({"statement", "tweet", "post", "letter", "announcement", "release", "message", "note",
+                              "memo", "ruling", "decision", "report", "remarks", "comments", "speech", "update"})
+_DETS = ("the ", "a ", "an ")
+
+
+def is_speech_verb(tok: Any) -> bool:
+    return tok.lower_ in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX")
+
+
+def subject_of(verb: Any, passive: bool = True) -> Any | None:
+    """The verb's grammatical subject, climbing through conjunctions and relative clauses.
+
+    With passive=False a passive subject ("Residents were told") is not a speaker and gives None.
+    """
+    for _ in range(3):
+        for child in verb.children:
+            if child.dep_ == "nsubjpass" and not passive:
+                return None
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+                    return verb.head
+                return child
+        if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.i != verb.i:
+            verb = verb.head
+        else:
+            break
+    if verb.dep_ == "relcl":
+        return verb.head
+    return None
+
+
+def person_in(tok: Any) -> str | None:
+    """The full person name a subject token heads ('Cooper' in 'her son Anderson Cooper')."""
+    if tok.ent_type_ == "PERSON":
+        doc = tok.doc
+        i, j = tok.i, tok.i + 1
+        while i > 0 and doc[i - 1].ent_type_ == "PERSON" and doc[i - 1].ent_iob_ != "O" and tok.ent_iob_ != "B":
+            i -= 1
+        while j < len(doc) and doc[j].ent_type_ == "PERSON" and doc[j].ent_iob_ == "I":
+            j += 1
+        name = doc[i:j].text
+        return name[:-2] if name.endswith(("'s", "’s")) else name
+    for t in tok.subtree:
+        # "Zuckerberg's ambitions" are not Zuckerberg: possessives never name the subject.
+        if t.ent_type_ == "PERSON" and t.dep_ in ("appos", "compound", "nsubj") and t.head.i == tok.i:
+            return person_in(t)
+    return None
+
+
+def resolve(tok: Any, ctx: Context) -> tuple[str | None, str]:
+    """A subject token -> (name, key) where key is 'speaker' for a person, 'source' for anything else."""
+    low = tok.lower_
+    if low in PRONOUNS:
+        return (ctx.last_person, "speaker") if ctx.last_person else (None, "speaker")
+    name = person_in(tok)
+    if name:
+        return ctx.full_name(name), "speaker"
+    if tok.pos_ == "PROPN" and ctx.full_name(tok.text) != tok.text:
+        return ctx.full_name(tok.text), "speaker"
+    words = [t for t in tok.subtree if t.i >= tok.i - 8]
+    first = words[0].lower_ if words else ""
+    if first in _POSSESSIVE and tok.lower_ in _STATEMENT_NOUNS and ctx.last_speaker:
+        return ctx.last_speaker, "speaker"
+    # "the commissioner" after "Gáspár Maróth, the Hungarian Government commissioner"
+    if first == "the" and tok.lower_ in ctx.roles:
+        return ctx.roles[tok.lower_], "speaker"
+    # The subject phrase without a trailing relative clause or apposition.
+    stop = next((t.i for t in tok.subtree if t.i > tok.i and (t.dep_ in ("relcl", "appos", "acl") or t.text in ",(")), None)
+    span = tok.doc[words[0].i if words else tok.i : stop if stop else tok.right_edge.i + 1]
+    text = span.text.strip()
+    for det in _DETS:
+        if text.lower().startswith(det):
+            text = text[len(det) :]
+    if not text:
+        return None, "source"
+    text = ctx.acronyms.get(text, text)
+    if tok.pos_ == "PROPN" and tok.ent_type_ not in ("ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LAW"):
+        return ctx.full_name(text), "speaker"
+    return text, "source"
+
+
+def track_subjects(sent: Any, ctx: Context) -> None:
+    """Remember the sentence's main person subject, so a later 'he said' finds its speaker."""
+    for tok in sent:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ not in PRONOUNS:
+            name = person_in(tok)
+            if name is None and tok.pos_ == "PROPN" and ctx.full_name(tok.text) != tok.text:
+                name = tok.text
+            if name:
+                ctx.last_person = ctx.full_name(name)
+                return
