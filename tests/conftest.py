@@ -130,28 +130,53 @@ def lecun_text() -> str:
     return (FIXTURES / "lecun-meta-draft.txt").read_text(encoding="utf-8")
 
 
+class WorkerProcess:
+    """A real `factdesk worker --beat` subprocess, in its own process group so it can be killed whole."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.env, self.log_path = env, log_path
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "factdesk.cli", "worker", "--beat", "--concurrency", "1"],
+                env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        deadline = time.monotonic() + 90
+        while b"ready." not in self.log_path.read_bytes()[offset:]:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.kill()
+                raise RuntimeError("worker did not start:\n" + self.log_path.read_text(errors="replace")[-3000:])
+            time.sleep(0.2)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its children: a crash, with no chance to clean up."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=20)
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
 @pytest.fixture(scope="session")
-def worker(test_env: dict[str, str], runtime: Runtime, tmp_path_factory) -> Iterator[subprocess.Popen]:  # type: ignore[no-untyped-def,type-arg]
+def worker(test_env: dict[str, str], runtime: Runtime, tmp_path_factory) -> Iterator[WorkerProcess]:  # type: ignore[no-untyped-def]
     """A real Celery worker (with the periodic sweep) on the test database and broker."""
-    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
-    env = {**os.environ, **test_env}
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "factdesk.cli", "worker", "--beat", "--concurrency", "1"],
-            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    deadline = time.monotonic() + 90
-    while b"ready." not in log_path.read_bytes():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            os.killpg(proc.pid, signal.SIGKILL) if proc.poll() is None else None
-            raise RuntimeError("worker did not start:\n" + log_path.read_text(errors="replace")[-3000:])
-        time.sleep(0.2)
-    yield proc
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+    process = WorkerProcess({**os.environ, **test_env}, tmp_path_factory.mktemp("worker") / "worker.log")
+    process.start()
+    yield process
+    process.stop()
 
 
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):  # type: ignore[no-untyped-def]

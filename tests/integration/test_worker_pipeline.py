@@ -87,3 +87,21 @@ def test_running_the_extraction_twice_stores_the_claims_once(worker, client, rep
     assert extract_revision(sessions, revision_id) == "already_extracted"
     with unit_of_work(sessions) as s:
         assert s.scalar(select(func.count()).select_from(Claim)) == before > 0
+
+
+def test_a_draft_survives_a_worker_crash_mid_extraction(worker, client, reporter, sessions, lecun_text):
+    from factdesk.models import Revision
+
+    # Long enough that the worker is still extracting when it is killed.
+    big = "\n".join(lecun_text for _ in range(60))
+    r = client.post("/api/v1/drafts", json={"body": big}, headers=reporter)
+    assert r.status_code == 202
+    draft_id, revision_id = r.json["id"], r.json["current_revision"]["id"]
+    wait_for(lambda: f"extracting revision {revision_id} " in worker.log(), timeout=30, interval=0.05)
+    worker.kill()
+    with unit_of_work(sessions) as s:
+        assert s.get(Revision, revision_id).extracted_at is None, "the crash came too late to test anything"
+        assert s.scalar(select(OutboxJob.status).where(OutboxJob.draft_id == draft_id)) == "pending"
+    worker.start()
+    listing = wait_for(lambda: claims_when_ready(client, draft_id, reporter), timeout=120)
+    assert len(listing["items"]) >= 10
