@@ -39,6 +39,8 @@ def _test_env(tmp: Path) -> dict[str, str]:
         # The sweep runs often in tests so that "the broker came back" is seen within seconds.
         "FACTDESK_SWEEP_INTERVAL_SECONDS": "1",
         "FACTDESK_SWEEP_GRACE_SECONDS": "1",
+        # Outbound CMS callbacks retry after 0.2 s, 0.4 s, ... so retry tests finish quickly.
+        "FACTDESK_CALLBACK_BACKOFF_SECONDS": "0.2",
         "FACTDESK_LOG_LEVEL": "INFO",
     }
 

@@ -15,7 +15,7 @@ from .services.outbox import Send
 
 log = logging.getLogger(__name__)
 
-TASK_MODULES = ["factdesk.tasks.extraction", "factdesk.tasks.maintenance"]
+TASK_MODULES = ["factdesk.tasks.extraction", "factdesk.tasks.maintenance", "factdesk.tasks.notify"]
 
 
 def create_celery(settings: Settings) -> Celery:
@@ -29,6 +29,11 @@ def create_celery(settings: Settings) -> Celery:
             socket_timeout=max(5.0, settings.broker_timeout_seconds),
             # A task a worker took but never acknowledged (the worker died) is delivered again after this.
             visibility_timeout=3600,
+            # Publishing gives up after one quick retry: a job the broker did not take waits in the outbox
+            # for the sweep, and a broker outage must not hold up the request that wrote it.
+            max_retries=1,
+            interval_start=0,
+            interval_step=0.2,
         )
     app.conf.update(
         broker_transport_options=transport_options,
@@ -43,6 +48,10 @@ def create_celery(settings: Settings) -> Celery:
         beat_schedule={
             "sweep-outbox": {
                 "task": "factdesk.sweep_outbox",
+                "schedule": settings.sweep_interval_seconds,
+            },
+            "expire-leases": {
+                "task": "factdesk.expire_leases",
                 "schedule": settings.sweep_interval_seconds,
             },
         },

@@ -124,6 +124,59 @@ def token_revoke(token_id: int) -> None:
     click.echo(f"token {token_id} revoked")
 
 
+# --- CMS integrations ---------------------------------------------------------------------------
+
+_FORMATS = ["generic", "ghost", "strapi", "directus", "contentful", "wordpress"]
+_SCHEMES = ["factdesk", "ghost", "contentful", "wpwebhooks", "bearer"]
+
+
+@main.group()
+def integration() -> None:
+    """CMS integrations: the save hook's formats, secrets and callback URLs."""
+
+
+@integration.command("add")
+@click.argument("name")
+@click.option("--secret", required=True, help="The webhook secret (at least 16 characters).")
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="generic", show_default=True)
+@click.option("--scheme", type=click.Choice(_SCHEMES), default=None,
+              help="Signature scheme (default: the one the format's CMS uses).")
+@click.option("--callback-url", default=None, help="Where gate.opened/gate.closed/verdict.blocking are POSTed.")
+def integration_add(name: str, secret: str, fmt: str, scheme: str | None, callback_url: str | None) -> None:
+    """Register a CMS; its save hook is POST /api/v1/webhooks/cms/NAME."""
+    from .services.integrations import add_integration
+
+    row = _service_call(lambda s: add_integration(s, name, secret, fmt=fmt, scheme=scheme, callback_url=callback_url))
+    click.echo(f"integration {name} ({row.format}, {row.scheme}) added: POST /api/v1/webhooks/cms/{name}")
+
+
+@integration.command("rotate")
+@click.argument("name")
+@click.option("--secret", default=None, help="The new secret; the previous one stays valid until --finish.")
+@click.option("--finish", is_flag=True, help="End the rotation: only the newest secret stays valid.")
+def integration_rotate(name: str, secret: str | None, finish: bool) -> None:
+    """Rotate NAME's secret without downtime: add the new one (both valid), switch the CMS, then --finish."""
+    from .services.integrations import retire_old_secret, rotate_secret
+
+    if finish == (secret is not None):
+        raise click.UsageError("give either --secret NEW or --finish")
+    if finish:
+        _service_call(lambda s: retire_old_secret(s, name))
+        click.echo(f"integration {name}: only the newest secret is valid now")
+    else:
+        _service_call(lambda s: rotate_secret(s, name, secret))
+        click.echo(f"integration {name}: new secret is current; the previous one stays valid until --finish")
+
+
+@integration.command("list")
+def integration_list() -> None:
+    """List integrations (secrets are not shown)."""
+    from .services.integrations import list_integrations
+
+    for row in _service_call(list_integrations):
+        click.echo(f"{row.name}\t{row.format}\t{row.scheme}\t{len(row.secrets)} secret(s)\t{row.callback_url or '-'}")
+
+
 # --- extraction ---------------------------------------------------------------------------------
 
 _SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}

@@ -52,6 +52,14 @@ class Settings:
     broker_timeout_seconds: float
     log_level: str
     secret_key: str
+    replay_window_seconds: float
+    bad_signature_limit: int
+    bad_signature_window_seconds: int
+    callback_backoff_seconds: float
+    callback_max_attempts: int
+    callback_timeout_seconds: float
+    # Bearer token Prometheus must send to /metrics; empty means /metrics is open (scrape on a private network).
+    metrics_token: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -77,6 +85,13 @@ class Settings:
             broker_timeout_seconds=_float(env, "FACTDESK_BROKER_TIMEOUT_SECONDS", 1.0),
             log_level=(env.get("FACTDESK_LOG_LEVEL") or "INFO").upper(),
             secret_key=env.get("FACTDESK_SECRET_KEY") or "",
+            replay_window_seconds=_float(env, "FACTDESK_REPLAY_WINDOW_SECONDS", 300.0),
+            bad_signature_limit=_int(env, "FACTDESK_BAD_SIGNATURE_LIMIT", 30),
+            bad_signature_window_seconds=max(1, _int(env, "FACTDESK_BAD_SIGNATURE_WINDOW_SECONDS", 60)),
+            callback_backoff_seconds=_float(env, "FACTDESK_CALLBACK_BACKOFF_SECONDS", 30.0),
+            callback_max_attempts=max(1, _int(env, "FACTDESK_CALLBACK_MAX_ATTEMPTS", 8)),
+            callback_timeout_seconds=_float(env, "FACTDESK_CALLBACK_TIMEOUT_SECONDS", 10.0),
+            metrics_token=env.get("FACTDESK_METRICS_TOKEN") or "",
         )
 
     def ensure_data_dir(self) -> None:

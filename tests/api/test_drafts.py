@@ -173,7 +173,13 @@ def test_openapi_document_and_docs_page(client):
     assert spec.status_code == 200
     assert "/api/v1/drafts" in spec.json["paths"]
     assert "bearerAuth" in spec.json["components"]["securitySchemes"]
-    assert client.get("/api/v1/docs").status_code == 200
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    # The page's scripts are served by factdesk itself, so the docs work without internet access.
+    assert b"/api/v1/docs/assets/swagger-ui-bundle.js" in page.data
+    asset = client.get("/api/v1/docs/assets/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and len(asset.data) > 100_000
+    asset.close()
 
 
 def test_health_and_readiness(client):

@@ -10,7 +10,15 @@ from ..config import Settings
 from ..runtime import Runtime
 from .errors import FactdeskApi, register_error_handlers
 
-API_BLUEPRINTS = ["factdesk.api.drafts"]
+API_BLUEPRINTS = [
+    "factdesk.api.drafts",
+    "factdesk.api.queue",
+    "factdesk.api.claims",
+    "factdesk.api.approvals",
+    "factdesk.api.audit",
+    "factdesk.api.webhooks",
+    "factdesk.api.deliveries",
+]
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
@@ -27,7 +35,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        # Swagger UI is served from the installed swagger-ui-bundle package: the docs work offline.
+        OPENAPI_SWAGGER_UI_URL="/api/v1/docs/assets/",
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["factdesk"] = runtime
@@ -43,4 +52,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from .health import blp as health_blp
 
     app.register_blueprint(health_blp)
+    from .docs import blp as docs_blp
+
+    app.register_blueprint(docs_blp)
+    from .metrics import blp as metrics_blp
+
+    app.register_blueprint(metrics_blp)
     return app

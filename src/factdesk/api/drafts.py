@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..db import unit_of_work
-from ..models import Claim, Draft, User, Verdict
+from ..models import Claim, Draft, Revision, User, Verdict
 from ..services import drafts as drafts_service
+from ..services.approvals import latest_approval
 from ..services.drafts import Submission
 from .auth import SECURITY, current_actor, require_token
 from .schemas import (
@@ -47,6 +48,25 @@ def draft_view(session: Session, draft: Draft) -> dict[str, Any]:
         "updated_at": draft.updated_at,
         "current_revision": draft.current_revision,
         "claim_counts": drafts_service.claim_counts(session, draft.current_revision_id),
+        "approval": approval_view(session, draft),
+    }
+
+
+def approval_view(session: Session, draft: Draft) -> dict[str, Any] | None:
+    approval = latest_approval(session, draft.id)
+    if approval is None:
+        return None
+    revision = session.get(Revision, approval.revision_id)
+    return {
+        "id": approval.id,
+        "revision_id": approval.revision_id,
+        "revision": revision.number if revision else None,
+        "content_hash": approval.content_hash,
+        "current": approval.revision_id == draft.current_revision_id,
+        "editor_id": approval.editor_id,
+        "editor": user_names(session, {approval.editor_id}).get(approval.editor_id) if approval.editor_id else None,
+        "overrides": approval.overrides,
+        "created_at": approval.created_at,
     }
 
 
@@ -63,6 +83,7 @@ def verdict_view(verdict: Verdict | None, checkers: dict[int, str]) -> dict[str,
         "checker": checkers.get(verdict.checker_id) if verdict.checker_id else None,
         "carried_over": verdict.carried_from_id is not None,
         "created_at": verdict.created_at,
+        "time": verdict.created_at,
     }
 
 

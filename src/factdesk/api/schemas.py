@@ -59,6 +59,18 @@ class ClaimCountsSchema(ma.Schema):
     by_type = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
+class ApprovalSchema(ma.Schema):
+    id = fields.Integer()
+    revision_id = fields.Integer()
+    revision = fields.Integer(allow_none=True, metadata={"description": "The approved revision's number"})
+    content_hash = fields.String(metadata={"description": "The approved text's hash; no other text is approved"})
+    current = fields.Boolean(metadata={"description": "Whether the approved revision is still the current one"})
+    editor_id = fields.Integer(allow_none=True)
+    editor = fields.String(allow_none=True)
+    overrides = fields.List(fields.Dict(), metadata={"description": "{claim_id, reason, rating} per override"})
+    created_at = fields.DateTime()
+
+
 class DraftSchema(ma.Schema):
     id = fields.Integer()
     source = fields.String()
@@ -73,6 +85,7 @@ class DraftSchema(ma.Schema):
     updated_at = fields.DateTime()
     current_revision = fields.Nested(RevisionSchema, allow_none=True)
     claim_counts = fields.Nested(ClaimCountsSchema)
+    approval = fields.Nested(ApprovalSchema, allow_none=True, metadata={"description": "The latest approval"})
 
 
 class DraftListQuerySchema(StrictSchema):
@@ -105,6 +118,7 @@ class VerdictSchema(ma.Schema):
     checker = fields.String(allow_none=True)
     carried_over = fields.Boolean()
     created_at = fields.DateTime()
+    time = fields.DateTime(metadata={"description": "When the verdict was recorded"})
 
 
 class ClaimSchema(ma.Schema):
@@ -132,3 +146,53 @@ class ClaimListSchema(ma.Schema):
     draft_id = fields.Integer()
     revision = fields.Nested(RevisionSchema, allow_none=True)
     items = fields.List(fields.Nested(ClaimSchema))
+
+
+class WebhookSaveResultSchema(ma.Schema):
+    external_id = fields.String(metadata={"description": "The CMS's document id (Contentful: `<entry>/<locale>`)"})
+    outcome = fields.String(metadata={"description": "created, unchanged, duplicate or stale"})
+    draft_id = fields.Integer()
+    revision_id = fields.Integer()
+
+
+class WebhookResultSchema(ma.Schema):
+    status = fields.String(metadata={"description": "accepted, unchanged, duplicate, stale or ignored"})
+    saves = fields.List(fields.Nested(WebhookSaveResultSchema))
+
+
+class DeliveryQuerySchema(StrictSchema):
+    integration = fields.String(load_default=None)
+    draft_id = fields.Integer(load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf(["pending", "delivered", "failed"]))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class DeliveryAttemptSchema(ma.Schema):
+    at = fields.String()
+    status_code = fields.Integer(allow_none=True)
+    error = fields.String(allow_none=True)
+    ms = fields.Integer()
+
+
+class DeliverySchema(ma.Schema):
+    id = fields.Integer()
+    event_id = fields.String(metadata={"description": "The idempotency key the receiver sees on every attempt"})
+    event = fields.String()
+    integration = fields.String()
+    draft_id = fields.Integer(allow_none=True)
+    url = fields.String()
+    status = fields.String(metadata={"description": "pending, delivered or failed"})
+    attempts = fields.Integer()
+    log = fields.List(fields.Nested(DeliveryAttemptSchema))
+    last_error = fields.String(allow_none=True)
+    payload = fields.Dict()
+    created_at = fields.DateTime()
+    delivered_at = fields.DateTime(allow_none=True)
+
+
+class DeliveryPageSchema(ma.Schema):
+    items = fields.List(fields.Nested(DeliverySchema))
+    total = fields.Integer()
+    limit = fields.Integer()
+    offset = fields.Integer()

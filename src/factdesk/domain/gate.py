@@ -92,18 +92,20 @@ def decide_gate(
     draft_status: str,
     asked_hash: str,
     current_hash: str | None,
+    current_revision_id: int | None,
     approval: Approved | None,
     claims: Iterable[ClaimRating],
 ) -> GateAnswer:
-    """May the text with `asked_hash` be published? Only the current text, approved under that very hash,
-    with no claim blocking (overrides of the approval applied), while the draft is approved or published.
+    """May the text with `asked_hash` be published? Only the current text, approved as that revision under
+    that very hash, with no claim blocking (overrides of the approval applied), while the draft is approved
+    or published.
 
     `reason` says why not: "not_current" (an older or unknown text), "not_approved", "blockers"; "approved" when open.
     """
     if current_hash is None or asked_hash != current_hash:
         return GateAnswer(False, "not_current", [])
     blockers = find_blockers(claims, approval.overridden if approval else ())
-    if approval is None or approval.content_hash != current_hash:
+    if approval is None or approval.content_hash != current_hash or approval.revision_id != current_revision_id:
         return GateAnswer(False, "not_approved", blockers)
     if blockers:
         return GateAnswer(False, "blockers", blockers)

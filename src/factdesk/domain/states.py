@@ -70,3 +70,16 @@ def status_after_extraction(claim_statuses: list[str]) -> DraftStatus:
     if all(s == ClaimStatus.VERDICT for s in live):
         return DraftStatus.CLEARED
     return DraftStatus.IN_REVIEW
+
+
+def status_after_verdict(current: str, claim_statuses: list[str], *, gate_open: bool) -> DraftStatus:
+    """What a draft becomes once a verdict is recorded on one of its current claims.
+
+    An approved draft stays approved while its gate stays open; a verdict that closes the gate sends it
+    back to `cleared`, so only a new approval opens it again. A published draft stays published (the
+    text is out; the blocking verdict is reported instead). Otherwise: `cleared` once every claim has a verdict.
+    """
+    now = DraftStatus(current)
+    if now == DraftStatus.PUBLISHED or (now == DraftStatus.APPROVED and gate_open):
+        return now
+    return next_draft_status(now, status_after_extraction(claim_statuses))

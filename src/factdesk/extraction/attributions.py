@@ -19,15 +19,68 @@ _ISSUE_VERBS = frozenset({"issued", "issues", "released", "releases", "made", "m
 _STATEMENT = frozenset({"statement", "announcement", "release", "report", "communique", "declaration", "tweet"})
 
 
+# "A study found that ...", "Figures show ...": documents credited with findings.
+_FINDING_VERBS = frozenset(
+    {
+        "found",
+        "finds",
+        "find",
+        "shows",
+        "showed",
+        "show",
+        "indicates",
+        "indicated",
+        "suggests",
+        "suggested",
+        "concluded",
+        "concludes",
+    }
+)
+_DOCUMENTS = frozenset(
+    {
+        "study",
+        "report",
+        "survey",
+        "poll",
+        "analysis",
+        "research",
+        "data",
+        "review",
+        "investigation",
+        "audit",
+        "paper",
+        "figures",
+        "statistics",
+        "census",
+        "inquiry",
+        "researchers",
+        "scientists",
+    }
+)
+
+
+def _finding_verb(tok: Any) -> bool:
+    if tok.lower_ not in _FINDING_VERBS:
+        return False
+    subj = subject_of(tok, passive=False)
+    return subj is not None and subj.lower_ in _DOCUMENTS
+
+
 def _inside(i: int, j: int, spans: list[tuple[int, int]]) -> bool:
     return any(qs - 1 <= i and j <= qe + 1 for qs, qe in spans)
 
 
 def _finding(sent: Any, base: int, start: int, end: int, name: str | None, key: str, how: str) -> Finding:
     norm: dict[str, Any] = {key: name} if name else {}
-    content = sent.doc.text[start:end]
+    content = sent.text[start - sent.start_char : end - sent.start_char]
     norm["content"] = " ".join(content.split())[:300]
-    return Finding("attribution", base + start, base + end, norm, ("attribution", how) if name else ("attribution", how, "speaker_unknown"))
+    return Finding(
+        "attribution",
+        base + start,
+        base + end,
+        norm,
+        ("attribution", how) if name else ("attribution", how, "speaker_unknown"),
+    )
 
 
 def find_attributions(sent: Any, base: int, ctx: Context, quoted: list[tuple[int, int]]) -> list[Finding]:
@@ -42,7 +95,7 @@ def find_attributions(sent: Any, base: int, ctx: Context, quoted: list[tuple[int
             name, key = resolve(obj, ctx)
             out.append(_finding(sent, base, sent.start_char, sent.end_char, name, key, "according_to"))
             continue
-        speech = is_speech_verb(tok)
+        speech = is_speech_verb(tok) or _finding_verb(tok)
         issue = tok.lower_ in _ISSUE_VERBS and any(c.dep_ == "dobj" and c.lower_ in _STATEMENT for c in tok.children)
         if not (speech or issue):
             continue
@@ -70,7 +123,9 @@ def find_attributions(sent: Any, base: int, ctx: Context, quoted: list[tuple[int
         if outlet.lower() in ("the", "press", "he", "she", "they"):
             continue
         s = sent.start_char + m.start()
-        span = sent.doc.char_span(sent.start_char + m.start("outlet"), sent.start_char + m.end(), alignment_mode="expand")
+        span = sent.doc.char_span(
+            sent.start_char + m.start("outlet"), sent.start_char + m.end(), alignment_mode="expand"
+        )
         if span is not None and any(t.ent_type_ == "PERSON" for t in span) or ctx.full_name(outlet) != outlet:
             continue  # an interview with a person names the interviewee, not an outlet
         out.append(_finding(sent, base, s, sent.start_char + m.end(), outlet, "source", "outlet"))

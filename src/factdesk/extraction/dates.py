@@ -8,12 +8,9 @@ from typing import Any
 
 from .claims import Finding
 from .context import Context
-from .structure import MONTHS
+from .structure import MONTH_NAME, MONTHS
 
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![a-z])\.?"
-)
+_MONTH = MONTH_NAME
 _FULL_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -26,7 +23,7 @@ _DATE = re.compile(
     rf"|(?P<my>(?P<m3>{_FULL_MONTH}|{_MONTH}(?=\s{_YEAR}))(?:,?\s(?P<y3>{_YEAR}))?(?![\w]))"
     rf"|(?P<iso>(?P<y4>{_YEAR})-(?P<m4>[01]\d)-(?P<d4>[0-3]\d))"
     rf"|(?P<decade>(?:(?<![\w'’])'|’|\b)(?P<dec>(?:1[5-9]|20)?\d0)'?s\b)"
-    rf"|(?P<year>(?<![\w/.,:$€£-])(?P<y5>{_YEAR})(?![\w/%:-]|[.,]\d))"
+    rf"|(?P<year>(?<![\w/.,:$€£])(?<!\d-)(?P<y5>{_YEAR})(?![\w/%:]|-\d{{1}}\b|-\d{{3}}\b|[.,]\d))"
     rf"|(?P<weekday>\b(?P<wd>{_WEEKDAY})\b)"
     r"|(?P<rel>\b(?:(?:the\s)?day\sbefore\syesterday|yesterday|today|tonight|tomorrow|"
     r"(?:(?:just|only)\s)?the\s(?:previous|preceding|following|next)\sday|the\sday\s(?:before|after)|"
@@ -36,6 +33,8 @@ _DATE = re.compile(
     r"(?:the\s)?(?:first|second)\shalf\sof\s(?:this|last)\syear)\b)",
     re.I,
 )
+# "May" is the month only after a preposition: "in May", "since May", "late May".
+_MAY_MONTH = re.compile(r"\b(?:in|on|since|until|by|from|of|early|late|mid|during|through|before|after)[\s-]May$", re.I)
 _FUTURE = re.compile(r"\b(?:will|shall|next|upcoming|coming|is to|are to|scheduled|plans? to|expected to)\b", re.I)
 _NO_YEAR_BEFORE = re.compile(r"(?:No\.|number|#|page|route|flight|room|model|version|v\.?)\s*$", re.I)
 
@@ -117,8 +116,13 @@ def _relative(phrase: str, ctx: Context, future: bool) -> tuple[dict[str, Any], 
     ref = ctx.reference_date
     words = phrase.split()
     # "the previous day", "the same day" follow the last day the text fixed, not the dateline.
-    if "same" in words or "previous" in words or "preceding" in words or "before" in words and "yesterday" not in words or (
-        ("following" in words or "next" in words or "after" in words) and "day" in words
+    if (
+        "same" in words
+        or "previous" in words
+        or "preceding" in words
+        or "before" in words
+        and "yesterday" not in words
+        or (("following" in words or "next" in words or "after" in words) and "day" in words)
     ):
         anchor = ctx.last_day or ref
         if anchor is None:
@@ -168,6 +172,20 @@ def _event(sent: Any, start: int, end: int) -> str | None:
     return None
 
 
+def _in_name(sent: Any, char: int) -> bool:
+    """A year right after a proper noun that is not a month: part of a name."""
+    span = sent.doc.char_span(char, char + 4, alignment_mode="expand")
+    if span is None or span.start == 0:
+        return False
+    prev = sent.doc[span.start - 1]
+    return (
+        prev.pos_ in ("PROPN", "NOUN")
+        and prev.text[:1].isupper()
+        and prev.lower_.rstrip(".") not in MONTHS
+        and prev.lower_ not in _WEEKDAYS
+    )
+
+
 def find_dates(sent: Any, base: int, ctx: Context, quoted: list[tuple[int, int]]) -> list[Finding]:
     """Date claims in one spaCy sentence; offsets into the full text (base is the doc's offset)."""
     text = sent.text
@@ -182,14 +200,26 @@ def find_dates(sent: Any, base: int, ctx: Context, quoted: list[tuple[int, int]]
             # A year inside a short quoted name ("Zrínyi 2026") names something; it dates nothing.
             if any(qs <= offset + s and offset + e <= qe and qe - qs < 40 for qs, qe in quoted):
                 continue
+            if _in_name(sent, offset + s):
+                continue  # "Euro 2020", "Vision 2030"
         if m.group("weekday") and text[e : e + 1] == ",":
             # "Thursday, November 7" is one date, read by the month alternative that follows.
             nxt = _DATE.match(text, e + 2)
             if nxt and (nxt.group("mdy") or nxt.group("dmy")):
                 continue
-        if m.group("my") and m.group("m3").lower() == "may" and not m.group("y3"):
+        if (
+            m.group("my")
+            and m.group("m3").lower() == "may"
+            and not m.group("y3")
+            and not _MAY_MONTH.search(text[max(0, s - 12) : s + 3])
+        ):
             continue  # "may" the verb
-        if m.group("my") and m.group("m3").lower().rstrip(".") in ("march",) and not m.group("y3") and text[s].islower():
+        if (
+            m.group("my")
+            and m.group("m3").lower().rstrip(".") in ("march",)
+            and not m.group("y3")
+            and text[s].islower()
+        ):
             continue
         resolved = _resolve(m, ctx, future)
         if resolved is None:

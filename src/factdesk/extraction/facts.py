@@ -1,4 +1,4 @@
-"""Facts: other check-worthy assertions, one per declarative sentence with checkable content."""
+"""Facts: other check-worthy assertions, one per declarative sentence that states something checkable."""
 
 from __future__ import annotations
 
@@ -6,54 +6,81 @@ import re
 from typing import Any
 
 from .claims import Finding
+from .lexicon import word_set
 
-_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "DATE",
-                            "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "WORK_OF_ART"})
+_ENTITY_LABELS = word_set(
+    """PERSON ORG GPE NORP LOC FAC EVENT LAW PRODUCT DATE CARDINAL MONEY PERCENT QUANTITY ORDINAL
+    WORK_OF_ART"""
+)
 _SUPERLATIVE = re.compile(
     r"\b(?:first|only|largest|biggest|smallest|highest|lowest|most|least|record|never|best|worst|oldest|"
     r"youngest|fastest|longest|unprecedented)\b",
     re.I,
 )
-# Opinion, advice and speculation are not checkable assertions.
+# Advice, speculation and the writer's own voice are not checkable assertions...
 _OPINION = re.compile(
-    r"\b(?:I|we|you|our|us|should|must|ought|perhaps|arguably|seems?|appears? to|may be|might|could|"
-    r"would be|cautionary|in doing so)\b"
+    r"\b(?:I|we|you|our|us|should|must|ought|perhaps|arguably|seems?|appears? to|might|could|"
+    r"can stand|in doing so)\b"
 )
+# ...nor is commentary that judges rather than reports.
+_EVALUATIVE = word_set(
+    """explosive fraught hasty stifled stifling pivotal paramount vital crucial cautionary turbulent
+    lavish concerning untested fragile divergent unfolding growing irrelevant remarkable
+    extraordinary dramatic fiercely sharply"""
+)
+# ...unless a source is credited: "The New York Times reported that Trump might have ..." is checkable.
+_ATTRIBUTED = re.compile(r"\b(?:according to|said|says|reported|told|stated|announced|wrote|noted)\b", re.I)
 _MIN_WORDS = 4
+_FINITE = word_set("VBD VBZ VBP MD")
 
 
-def find_facts(doc: Any, base: int, kind: str, found: list[Finding]) -> list[Finding]:
-    """Fact claims: sentences that assert something checkable about named things, figures or records."""
+def _checkable(sent: Any, s_text: str, headline: bool) -> bool:
+    if len(s_text.split()) < _MIN_WORDS or s_text.endswith("?"):
+        return False
+    root = sent.root
+    # Headlines drop articles and the parser often misreads them ("judge rules ..."): any finite verb will do.
+    if headline:
+        if not any(t.tag_ in _FINITE or t.tag_ == "VBZ" or t.pos_ == "VERB" for t in sent):
+            return False
+    elif (
+        root.pos_ not in ("VERB", "AUX")
+        or not any(t.tag_ in _FINITE for t in sent)
+        or not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children)
+    ):
+        return False
+    outside = _outside_quotes(s_text)
+    attributed = bool(_ATTRIBUTED.search(outside))
+    if not attributed and _OPINION.search(outside):
+        return False
+    if not attributed and any(t.lower_ in _EVALUATIVE for t in sent):
+        return False
+    return not _mostly_quoted(s_text)
+
+
+def find_facts(sents: list[tuple[Any, str]], base: int, found: list[Finding]) -> list[Finding]:
+    """Fact claims: declarative sentences about named things, figures, records or past events.
+
+    `sents` pairs each sentence with its structural kind ("title" or "body").
+    """
     out: list[Finding] = []
-    text = doc.text
-    for sent in doc.sents:
+    for sent, kind in sents:
         s_text = sent.text.strip()
-        if len(s_text.split()) < _MIN_WORDS or s_text.endswith("?"):
-            continue
-        if not any(t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ", "VBP", "MD", "VBN") for t in sent):
-            continue
-        if _OPINION.search(_outside_quotes(s_text)):
+        if not _checkable(sent, s_text, kind == "title"):
             continue
         ents = sorted({e.text for e in sent.ents if e.label_ in _ENTITY_LABELS})
         superlative = bool(_SUPERLATIVE.search(s_text))
-        if not ents and not superlative:
-            continue
-        if _mostly_quoted(s_text):
-            continue
         start = base + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
         end = start + len(s_text)
-        covered = any(start <= f.start < end for f in found)
-        features = ("fact",)
+        features: tuple[str, ...] = ("fact",)
         if superlative:
             features += ("superlative",)
         if ents:
             features += ("named_entity",)
-        if covered:
+        if any(start <= f.start < end for f in found):
             features += ("covered",)
         if kind == "title":
             features += ("in_title",)
         out.append(Finding("fact", start, end, {"entities": ents}, features))
-    del text
     return out
 
 

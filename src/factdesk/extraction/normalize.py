@@ -7,17 +7,19 @@ import re
 from array import array
 from dataclasses import dataclass, field
 
+from .lexicon import word_set
+
 FORMATS = ("text", "html", "markdown")
 
 # Block-level HTML elements end a paragraph; everything else is inline and simply dropped.
-_BLOCK_TAGS = frozenset(
-    "p div section article header footer aside main nav ul ol li dl dt dd blockquote pre table thead "
-    "tbody tfoot tr td th h1 h2 h3 h4 h5 h6 figure figcaption hr address form fieldset details summary "
-    "caption".split()
+_BLOCK_TAGS = word_set(
+    """p div section article header footer aside main nav ul ol li dl dt dd blockquote pre table thead
+    tbody tfoot tr td th h1 h2 h3 h4 h5 h6 figure figcaption hr address form fieldset details summary
+    caption"""
 )
-_HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 # Their contents are never article text.
-_SKIP_TAGS = frozenset("script style noscript template iframe svg head".split())
+_SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "iframe", "svg", "head"])
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9]*)")
 _ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});?")
 _HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
@@ -217,14 +219,13 @@ def _from_html(body: str) -> tuple[str, array, list[tuple[int, int, str]]]:
         elif name in ("td", "th") and closing:
             b.put(" ", lt)
         elif name in _BLOCK_TAGS and name not in ("td", "th"):
+            if closing and block_start is not None and (name in _HEADING_TAGS or name == "figcaption"):
+                b.trim_trailing_spaces()
+                b.blocks.append((block_start[0], b.length, block_start[1]))
+                block_start = None
             b.paragraph_break(lt)
-            if name in _HEADING_TAGS or name == "figcaption":
-                kind = "heading" if name in _HEADING_TAGS else "caption"
-                if not closing:
-                    block_start = (b.length, kind)
-                elif block_start is not None:
-                    b.blocks.append((block_start[0], b.length, block_start[1]))
-                    block_start = None
+            if not closing and (name in _HEADING_TAGS or name == "figcaption"):
+                block_start = (b.length, "heading" if name in _HEADING_TAGS else "caption")
     text, offsets = b.build(n)
     blocks = [(s, min(e, len(text)), k) for s, e, k in b.blocks if s < len(text)]
     return text, offsets, blocks

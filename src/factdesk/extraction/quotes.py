@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -35,6 +36,10 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             if c in _OPENERS or (c == '"' and opener_ctx and not after.isspace()):
                 open_at = i
             continue
+        if "\n" in text[open_at:i]:
+            # Quotations never run across a line break here: the earlier mark was never closed.
+            open_at = i if (c in _OPENERS or (c == '"' and opener_ctx and not after.isspace())) else None
+            continue
         if c in _CLOSERS or (c == '"' and not (opener_ctx and after.isalnum())):
             if 0 < i - open_at - 1 <= MAX_QUOTE:
                 out.append((open_at + 1, i))
@@ -54,34 +59,39 @@ def _is_term(text: str, qs: int, qe: int, doc: Any) -> bool:
     if len(words) <= 5 and _NAMING.search(before):
         return True
     if len(words) <= 3:
-        prev = doc.char_span(max(0, qs - 1 - len(before.split()[-1]) - 1) if before.split() else 0, qs - 1, alignment_mode="contract")
+        prev = doc.char_span(
+            max(0, qs - 1 - len(before.split()[-1]) - 1) if before.split() else 0, qs - 1, alignment_mode="contract"
+        )
         prev_tok = prev[-1] if prev is not None and len(prev) else None
         # Inside a noun phrase ("the Hungarian 'outward investment' strategy") it names a thing.
         if prev_tok is not None and prev_tok.pos_ in ("DET", "ADJ", "PROPN", "NUM") and prev_tok.dep_ not in ("nsubj",):
             return True
-        if all(w[:1].isupper() or w[:1].isdigit() for w in words) and not text[qe - 1 : qe] in ".,!?":
+        if all(w[:1].isupper() or w[:1].isdigit() for w in words) and text[qe - 1 : qe] not in ".,!?":
             return len(words) <= 2
     return False
 
 
-def _frame(doc: Any, qs: int, qe: int) -> list[Any]:
-    """Tokens around a quotation, outside it, that may name its speaker: its sentence(s) and a tag after."""
-    first = doc.char_span(qs, qe, alignment_mode="expand")
-    if first is None or not len(first):
-        return []
-    sents = {first[0].sent.start: first[0].sent, first[-1].sent.start: first[-1].sent}
-    last = first[-1].sent
-    if last.end < len(doc):
-        nxt = doc[last.end].sent
+def _frame(sents: list[Any], qs: int, qe: int) -> list[Any]:
+    """Tokens around a quotation, outside it, that may name its speaker: its sentence(s) and a tag after.
+
+    `sents` are the document's sentences in order (Token.sent rescans the document on every call).
+    """
+    starts = [s.start_char for s in sents]
+    i = max(0, bisect.bisect_right(starts, qs) - 1)
+    j = max(i, bisect.bisect_right(starts, max(qs, qe - 1)) - 1)
+    chosen = [sents[i]] if i == j else [sents[i], sents[j]]
+    if j + 1 < len(sents):
+        nxt = sents[j + 1]
         # '“…,” he stated' is sometimes parsed as a sentence of its own.
-        if nxt[0].text[:1].islower() or (len(nxt) > 1 and nxt[0].lower_ in ("he", "she", "they") and is_speech_verb(nxt[1])):
-            sents[nxt.start] = nxt
-    tokens = [t for s in sorted(sents) for t in sents[s]]
-    return [t for t in tokens if not (qs - 1 <= t.idx < qe + 1)]
+        if nxt[0].text[:1].islower() or (
+            len(nxt) > 1 and nxt[0].lower_ in ("he", "she", "they") and is_speech_verb(nxt[1])
+        ):
+            chosen.append(nxt)
+    return [t for s in chosen for t in s if not (qs - 1 <= t.idx < qe + 1)]
 
 
-def _speaker(doc: Any, qs: int, qe: int, ctx: Context) -> tuple[str | None, tuple[str, ...]]:
-    outside = _frame(doc, qs, qe)
+def _speaker(sents: list[Any], qs: int, qe: int, ctx: Context) -> tuple[str | None, tuple[str, ...]]:
+    outside = _frame(sents, qs, qe)
     speech = [t for t in outside if is_speech_verb(t)]
     roots = [t for t in outside if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")]
     name = _verb_subject(speech, qs, qe, ctx)
@@ -113,10 +123,11 @@ def _verb_subject(verbs: list[Any], qs: int, qe: int, ctx: Context) -> str | Non
     return None
 
 
-def find_quotes(sent: Any, base: int, ctx: Context, quoted: list[tuple[int, int]]) -> list[Finding]:
+def find_quotes(
+    sent: Any, sents: list[Any], text: str, base: int, ctx: Context, quoted: list[tuple[int, int]]
+) -> list[Finding]:
     """Quote claims for quotations that open in this sentence."""
     doc = sent.doc
-    text = doc.text
     out: list[Finding] = []
     for qs, qe in quoted:
         # Each quotation is read once: in the sentence holding its opening mark.
@@ -124,7 +135,7 @@ def find_quotes(sent: Any, base: int, ctx: Context, quoted: list[tuple[int, int]
             continue
         if _is_term(text, qs, qe, doc):
             continue
-        speaker, features = _speaker(doc, qs, qe, ctx)
+        speaker, features = _speaker(sents, qs, qe, ctx)
         words = text[qs:qe].strip()
         norm: dict[str, Any] = {"speaker": speaker, "words": " ".join(words.split())}
         if speaker:

@@ -7,60 +7,135 @@ from typing import Any
 
 from .claims import Finding
 from .context import Context
+from .lexicon import word_set
+from .speakers import ORG_WORDS
 
 # Head words of titles and positions. Kinship and nationality words ("son", "countryman") are not roles.
-ROLE_HEADS = frozenset(
+ROLE_HEADS = word_set(
     """president vice-president premier minister secretary chancellor king queen prince princess emperor
-    senator governor mayor judge justice magistrate chairman chairwoman chairperson chair ceo cfo cto coo
-    founder co-founder cofounder director editor editor-in-chief publisher professor lecturer commissioner
-    delegate speaker spokesman spokeswoman spokesperson leader member ambassador envoy officer manager
-    executive strategist scientist analyst economist researcher reporter correspondent columnist author
-    writer novelist poet conductor composer actor actress singer musician rapper coach captain champion
-    heiress heir tycoon magnate agent lawyer attorney prosecutor commander general admiral colonel
-    lieutenant sergeant representative congressman congresswoman congressmember lawmaker legislator
-    sheriff superintendent dean principal rector treasurer auditor inspector adviser advisor consultant
-    partner owner investor designer architect engineer surgeon physician doctor nurse pope bishop
-    archbishop cardinal rabbi imam pastor priest head chief president-elect deputy administrator
-    commissioner mp mep councillor councilor chancellor provost curator historian diplomat governor-general
-    attorney-general solicitor barrister detective constable marshal warden director-general ombudsman
-    photographer filmmaker producer presenter anchor host broadcaster""".split()
+    senator governor mayor judge justice magistrate chairman chairwoman chairperson chair ceo cfo cto
+    coo founder co-founder cofounder director editor editor-in-chief publisher professor lecturer
+    commissioner delegate speaker spokesman spokeswoman spokesperson leader member ambassador envoy
+    officer manager executive strategist scientist analyst economist researcher reporter correspondent
+    columnist author writer novelist poet conductor composer actor actress singer musician rapper coach
+    captain champion heiress heir tycoon magnate agent lawyer attorney prosecutor commander general
+    admiral colonel lieutenant sergeant representative congressman congresswoman congressmember lawmaker
+    legislator sheriff superintendent dean principal rector treasurer auditor inspector adviser advisor
+    consultant partner owner investor designer architect engineer surgeon physician doctor nurse pope
+    bishop archbishop cardinal rabbi imam pastor priest head chief president-elect deputy administrator
+    commissioner mp mep councillor councilor chancellor provost curator historian diplomat
+    governor-general attorney-general solicitor barrister detective constable marshal warden
+    director-general ombudsman photographer filmmaker producer presenter anchor host broadcaster defender activist
+    campaigner entrepreneur businessman businesswoman philanthropist banker official
+    midfielder striker goalkeeper quarterback pitcher athlete cyclist pilot astronaut commentator aide
+    lobbyist pollster sen. rep. gov. gen. lt. col. capt. sgt. prof. supt. insp. adm. cmdr."""
 )
 # Capitalised words that belong to the title, not to the organisation ("District Judge", "Prime Minister").
-_TITLE_WORDS = frozenset(
+_TITLE_WORDS = word_set(
     """prime vice deputy chief district federal associate assistant senior junior general acting interim
     executive managing foreign finance defence defense interior health education justice home attorney
-    supreme circuit state""".split()
+    supreme circuit state"""
 )
 _FORMER = frozenset({"former", "ex", "ex-", "then", "then-", "erstwhile", "late", "outgoing"})
-_DROP = frozenset({"new", "newly", "elected", "current", "incoming", "young", "the", "a", "an", "its", "their", "his", "her"})
-_PARTIES = frozenset({"republican", "democratic", "democrat", "labour", "conservative", "liberal", "green", "socialist"})
-_KIN = frozenset(
+_DROP = frozenset(
+    {"new", "newly", "elected", "current", "incoming", "young", "the", "a", "an", "its", "their", "his", "her"}
+)
+_PARTIES = frozenset(
+    {"republican", "democratic", "democrat", "labour", "conservative", "liberal", "green", "socialist"}
+)
+_KIN = word_set(
     """son daughter wife husband mother father brother sister aunt uncle nephew niece cousin grandson
-    granddaughter grandmother grandfather countryman countrywoman compatriot friend partner widow widower
-    half-sister half-brother stepson stepdaughter""".split()
+    granddaughter grandmother grandfather countryman countrywoman compatriot friend partner widow
+    widower half-sister half-brother stepson stepdaughter"""
 )
 # Titles of a state's office-holders: with no organisation stated, the nearby country is theirs.
-_STATE_TITLES = frozenset({"president", "prime minister", "premier", "chancellor", "king", "queen", "vice president",
-                           "foreign minister", "emperor", "president-elect"})
+_STATE_TITLES = frozenset(
+    {
+        "president",
+        "prime minister",
+        "premier",
+        "chancellor",
+        "king",
+        "queen",
+        "vice president",
+        "foreign minister",
+        "emperor",
+        "president-elect",
+    }
+)
 DEMONYMS = {
-    "us": "United States", "u.s.": "United States", "american": "United States", "united states": "United States",
-    "usa": "United States", "u.s.a.": "United States", "america": "United States", "uk": "United Kingdom",
-    "u.k.": "United Kingdom", "british": "United Kingdom", "britain": "United Kingdom", "hungarian": "Hungary",
-    "samoan": "Samoa", "ukrainian": "Ukraine", "russian": "Russia", "chinese": "China", "french": "France",
-    "german": "Germany", "italian": "Italy", "spanish": "Spain", "japanese": "Japan", "indian": "India",
-    "canadian": "Canada", "australian": "Australia", "mexican": "Mexico", "brazilian": "Brazil",
-    "kenyan": "Kenya", "ethiopian": "Ethiopia", "nigerian": "Nigeria", "israeli": "Israel",
-    "iranian": "Iran", "turkish": "Turkey", "polish": "Poland", "austrian": "Austria", "czech": "Czech Republic",
-    "irish": "Ireland", "dutch": "Netherlands", "swedish": "Sweden", "norwegian": "Norway", "finnish": "Finland",
-    "danish": "Denmark", "greek": "Greece", "portuguese": "Portugal", "belgian": "Belgium", "swiss": "Switzerland",
-    "south african": "South Africa", "south korean": "South Korea", "north korean": "North Korea",
-    "egyptian": "Egypt", "saudi": "Saudi Arabia", "pakistani": "Pakistan", "afghan": "Afghanistan",
-    "venezuelan": "Venezuela", "argentine": "Argentina", "argentinian": "Argentina", "chilean": "Chile",
-    "colombian": "Colombia", "peruvian": "Peru", "cuban": "Cuba", "philippine": "Philippines",
-    "filipino": "Philippines", "indonesian": "Indonesia", "vietnamese": "Vietnam", "thai": "Thailand",
-    "new zealand": "New Zealand", "scottish": "Scotland", "welsh": "Wales", "european": "European Union",
+    "us": "United States",
+    "u.s.": "United States",
+    "american": "United States",
+    "united states": "United States",
+    "usa": "United States",
+    "u.s.a.": "United States",
+    "america": "United States",
+    "uk": "United Kingdom",
+    "u.k.": "United Kingdom",
+    "british": "United Kingdom",
+    "britain": "United Kingdom",
+    "hungarian": "Hungary",
+    "samoan": "Samoa",
+    "ukrainian": "Ukraine",
+    "russian": "Russia",
+    "chinese": "China",
+    "french": "France",
+    "german": "Germany",
+    "italian": "Italy",
+    "spanish": "Spain",
+    "japanese": "Japan",
+    "indian": "India",
+    "canadian": "Canada",
+    "australian": "Australia",
+    "mexican": "Mexico",
+    "brazilian": "Brazil",
+    "kenyan": "Kenya",
+    "ethiopian": "Ethiopia",
+    "nigerian": "Nigeria",
+    "israeli": "Israel",
+    "iranian": "Iran",
+    "turkish": "Turkey",
+    "polish": "Poland",
+    "austrian": "Austria",
+    "czech": "Czech Republic",
+    "irish": "Ireland",
+    "dutch": "Netherlands",
+    "swedish": "Sweden",
+    "norwegian": "Norway",
+    "finnish": "Finland",
+    "danish": "Denmark",
+    "greek": "Greece",
+    "portuguese": "Portugal",
+    "belgian": "Belgium",
+    "swiss": "Switzerland",
+    "south african": "South Africa",
+    "south korean": "South Korea",
+    "north korean": "North Korea",
+    "egyptian": "Egypt",
+    "saudi": "Saudi Arabia",
+    "pakistani": "Pakistan",
+    "afghan": "Afghanistan",
+    "venezuelan": "Venezuela",
+    "argentine": "Argentina",
+    "argentinian": "Argentina",
+    "chilean": "Chile",
+    "colombian": "Colombia",
+    "peruvian": "Peru",
+    "cuban": "Cuba",
+    "philippine": "Philippines",
+    "filipino": "Philippines",
+    "indonesian": "Indonesia",
+    "vietnamese": "Vietnam",
+    "thai": "Thailand",
+    "new zealand": "New Zealand",
+    "scottish": "Scotland",
+    "welsh": "Wales",
+    "european": "European Union",
 }
-_NAME_PARTICLES = frozenset({"di", "de", "da", "van", "von", "der", "den", "del", "la", "le", "bin", "al", "ibn", "st."})
+_NAME_PARTICLES = frozenset(
+    {"di", "de", "da", "van", "von", "der", "den", "del", "la", "le", "bin", "al", "ibn", "st."}
+)
 
 
 def _is_name_token(tok: Any) -> bool:
@@ -70,10 +145,12 @@ def _is_name_token(tok: Any) -> bool:
 
 def _name_after(doc: Any, i: int, limit: int) -> tuple[int, int, str] | None:
     """A person's name starting at token i: capitalised proper nouns, particles, a quoted nickname."""
-    j, parts = i, []
+    j, parts = i, list[str]()
     while j < limit and len(parts) < 6:
         tok = doc[j]
-        if _is_name_token(tok) or (parts and tok.lower_ in _NAME_PARTICLES and j + 1 < limit and doc[j + 1].text[:1].isupper()):
+        if _is_name_token(tok) or (
+            parts and tok.lower_ in _NAME_PARTICLES and j + 1 < limit and doc[j + 1].text[:1].isupper()
+        ):
             parts.append(tok.text)
             j += 1
         elif parts and tok.text in ('"', "“", "”", "'") and j + 3 < limit and doc[j + 2].text in ('"', "“", "”", "'"):
@@ -85,14 +162,15 @@ def _name_after(doc: Any, i: int, limit: int) -> tuple[int, int, str] | None:
     return i, j, " ".join(parts)
 
 
-def _name_before(doc: Any, end: int, floor: int) -> tuple[int, int, str] | None:
-    """A person's name ending just before token `end`."""
+def _name_before(doc: Any, end: int, floor: int, ctx: Context) -> tuple[int, int, str] | None:
+    """A person's name ending just before token `end` (one word only if known as a person's)."""
     j = end
     while j > floor and (_is_name_token(doc[j - 1]) or doc[j - 1].lower_ in _NAME_PARTICLES and j - 1 > floor):
         j -= 1
     if j == end:
         return None
-    if not any(t.ent_type_ == "PERSON" for t in doc[j:end]) and end - j < 2:
+    known = ctx.full_name(doc[j:end].text) != doc[j:end].text
+    if not any(t.ent_type_ == "PERSON" for t in doc[j:end]) and end - j < 2 and not known:
         return None
     return j, end, " ".join(t.text for t in doc[j:end])
 
@@ -119,7 +197,7 @@ def _split_title(tokens: list[Any]) -> tuple[list[Any], list[Any], bool, str | N
             former = True
         elif low in _PARTIES and not role:
             party = t.text
-        elif low in _DROP or t.pos_ in ("DET", "ADV", "PUNCT") and not role:
+        elif low in _DROP or t.pos_ in ("DET", "ADV", "PUNCT", "PART") and not role:
             continue
         elif t.text[:1].isupper() and low not in _TITLE_WORDS and low not in ROLE_HEADS and not role:
             org.append(t)
@@ -133,7 +211,25 @@ def _left_modifiers(doc: Any, head: int, floor: int) -> int:
     i = head
     while i > floor:
         t = doc[i - 1]
-        if t.pos_ in ("ADJ", "NOUN", "PROPN", "NUM") or t.tag_ == "VBG" or t.lower_ in _FORMER or t.lower_ in ("-", "and", "newly", "elected") or t.text in (",",) and i - 2 > floor and doc[i - 2].pos_ == "NOUN" and doc[i - 2].lower_ in ROLE_HEADS:
+        # "Halden's chief executive", "the FCA's executive director": a named possessor is the organisation.
+        if (
+            t.text in ("'s", "’s")
+            and i - 2 >= floor
+            and doc[i - 2].pos_ == "PROPN"
+            and doc[i - 2].ent_type_ != "PERSON"
+        ):
+            i -= 1
+            continue
+        if (
+            t.pos_ in ("ADJ", "NOUN", "PROPN", "NUM")
+            or t.tag_ == "VBG"
+            or t.lower_ in _FORMER
+            or t.lower_ in ("-", "and", "newly", "elected")
+            or t.text in (",",)
+            and i - 2 > floor
+            and doc[i - 2].pos_ == "NOUN"
+            and doc[i - 2].lower_ in ROLE_HEADS
+        ):
             if t.lower_ in _KIN or t.ent_type_ == "PERSON" or t.ent_type_ == "ORDINAL" or t.pos_ == "NUM":
                 break
             i -= 1
@@ -149,15 +245,28 @@ def _role_phrase(doc: Any, head: int, start: int) -> str:
         role.pop(0)
     if not role:
         return ""
-    return doc.text[role[0].idx : role[-1].idx + len(role[-1].text)]
+    return doc[role[0].i : role[-1].i + 1].text
 
 
 def _org_after(doc: Any, i: int, limit: int) -> tuple[str | None, int]:
-    """'of the House of Representatives', 'at Meta' after token i-1 -> (org, end token)."""
+    """'of the House of Representatives', 'at Meta' after token i-1 -> (org, end token).
+
+    A lowercase field in between ("director of public health for Harlow County") is skipped.
+    """
+    if i + 2 < limit and doc[i].lower_ == "of" and doc[i + 1].text[:1].islower():
+        k = i + 1
+        while k < limit and k < i + 5 and doc[k].text[:1].islower() and doc[k].pos_ in ("NOUN", "ADJ"):
+            k += 1
+        if k < limit and doc[k].lower_ in ("for", "at", "in") and k + 1 < limit and doc[k + 1].text[:1].isupper():
+            i = k
     if i < limit and doc[i].lower_ in ("of", "at", "for", "to", "with", "in") and i + 1 < limit:
         j = i + 1
         toks = []
-        while j < limit and (doc[j].text[:1].isupper() or doc[j].lower_ in ("the", "of", "and", "&", "for", "de") or doc[j].pos_ == "PROPN"):
+        while j < limit and (
+            doc[j].text[:1].isupper()
+            or doc[j].lower_ in ("the", "of", "and", "&", "for", "de")
+            or doc[j].pos_ == "PROPN"
+        ):
             toks.append(doc[j])
             j += 1
         while toks and toks[-1].lower_ in ("of", "and", "&", "for", "the", "de"):
@@ -180,9 +289,9 @@ def _country_near(sent: Any, i: int) -> str | None:
 _ACRONYM = re.compile(r"((?:[A-Z][\w.&'’-]*\s(?:(?:of|for|and|the|on)\s)?){1,8})\(([A-Z][A-Za-z.&]{1,9})\)")
 
 
-def remember_people(doc: Any, ctx: Context) -> None:
-    """Register every person named in the piece so later short names resolve to full ones."""
-    for m in _ACRONYM.finditer(doc.text):
+def remember_people(doc: Any, text: str, ctx: Context) -> None:
+    """Register every person named in the piece (`text` is doc.text, which spaCy rebuilds on each access)."""
+    for m in _ACRONYM.finditer(text):
         ctx.acronyms.setdefault(m.group(2), m.group(1).strip().removeprefix("the ").removeprefix("The "))
     for ent in doc.ents:
         if ent.label_ == "ORG" and "committee" in ent.text.lower():
@@ -192,7 +301,10 @@ def remember_people(doc: Any, ctx: Context) -> None:
             for suffix in ("'s", "’s"):
                 if name.endswith(suffix):
                     name = name[: -len(suffix)]
-            if len(name.split()) > 1 and all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in name.split()):
+            words = name.split()
+            if any(w.lower() in ORG_WORDS for w in words):
+                continue  # "Northwind Freight" tagged as a person is still a company
+            if len(words) > 1 and all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words):
                 ctx.add_person(name)
 
 
@@ -222,9 +334,7 @@ def find_roles(sent: Any, base: int, ctx: Context) -> list[Finding]:
         if low == "head" and not (tok.i + 1 < hi and doc[tok.i + 1].lower_ == "of"):
             continue
         # "chief" in "chief AI strategist" modifies a later head; the phrase is read at that head.
-        if any(t.lower_ in ROLE_HEADS for t in doc[tok.i + 1 : min(hi, tok.i + 4)] if not t.is_punct) and not any(
-            t.is_punct or t.lower_ in ("of", "at") for t in doc[tok.i + 1 : min(hi, tok.i + 3)]
-        ):
+        if _later_head(doc, tok.i, hi):
             continue
         start = _left_modifiers(doc, tok.i, lo)
         org_toks, role_toks, former, _party = _split_title(list(doc[start : tok.i + 1]))
@@ -240,9 +350,14 @@ def find_roles(sent: Any, base: int, ctx: Context) -> list[Finding]:
             after_org, _ = _org_after(doc, name[1], hi) if not org else (None, 0)
             if after_org and after_org not in DEMONYMS.values() and doc[name[1] + 1].ent_type_ != "GPE":
                 org = after_org
-            if role.lower() in ("committee member", "member", "committee chairman", "chairman") and ctx.last_committee and not org:
+            if (
+                role.lower() in ("committee member", "member", "committee chairman", "chairman")
+                and ctx.last_committee
+                and not org
+            ):
                 org = ctx.last_committee
-            out.append(_finding(doc, base, start, name[1], _norm(name[2], role, org, former, ctx), ("title",)))
+            stated = ("org_stated",) if org and org == after_org else ()
+            out.append(_finding(doc, base, start, name[1], _norm(name[2], role, org, former, ctx), ("title", *stated)))
             used.update(range(start, name[1]))
             continue
         # Apposition after the name: "Yann LeCun, former chief AI strategist at Meta".
@@ -250,31 +365,66 @@ def find_roles(sent: Any, base: int, ctx: Context) -> list[Finding]:
         j = start
         while j > lo and doc[j - 1].pos_ == "DET":
             j -= 1
+        if j > lo + 3 and doc[j - 1].text == "," and doc[j - 2].like_num and doc[j - 3].text == ",":
+            j -= 2  # "Ortiz, 47, a former public defender": the age sits between name and title
         if j > lo + 1 and doc[j - 1].text == ",":
-            person = _name_before(doc, j - 1, lo)
+            person = _name_before(doc, j - 1, lo, ctx)
             if person:
                 org = after_org or org
-                out.append(_finding(doc, base, person[0], max(org_end, tok.i + 1), _norm(person[2], role, org, former, ctx), ("apposition",)))
+                out.append(
+                    _finding(
+                        doc,
+                        base,
+                        person[0],
+                        max(org_end, tok.i + 1),
+                        _norm(person[2], role, org, former, ctx),
+                        ("apposition", "org_stated") if after_org else ("apposition",),
+                    )
+                )
                 used.update(range(person[0], org_end))
                 continue
         # Copula or "as": "Kosgei was the Chicago Marathon defending champion", "as the new head of X".
         if j > lo and doc[j - 1].lower_ in ("was", "is", "as", "became", "becomes"):
-            person = _subject_person(doc, j - 1, lo, ctx)
-            if person:
+            subject = _subject_person(doc, j - 1, lo, ctx)
+            if subject:
                 org = after_org or org
                 was_past = doc[j - 1].lower_ == "as" and j - 2 >= lo and doc[j - 2].lower_ in ("served", "worked")
-                out.append(_finding(doc, base, start, max(org_end, tok.i + 1), _norm(person, role, org, former or was_past, ctx), ("copula",)))
+                out.append(
+                    _finding(
+                        doc,
+                        base,
+                        start,
+                        max(org_end, tok.i + 1),
+                        _norm(subject, role, org, former or was_past, ctx),
+                        ("copula", "org_stated") if after_org else ("copula",),
+                    )
+                )
                 continue
         # Title phrase then the name after a comma: "The delegate to the U.S. House, Aumua Amata".
         k = max(org_end, tok.i + 1)
-        definite = start > lo and doc[start - 1].lower_ in ("the", "its", "their", "his", "her")
+        possessed = any(t.text in ("'s", "’s") for t in doc[start : tok.i])
+        definite = possessed or start > lo and doc[start - 1].lower_ in ("the", "its", "their", "his", "her")
         if definite and k + 1 < hi and doc[k].text == ",":
             name = _name_after(doc, k + 1, hi)
             if name and (name[1] >= hi or doc[name[1]].is_punct or doc[name[1]].pos_ in ("VERB", "AUX")):
-                out.append(_finding(doc, base, start, name[1], _norm(name[2], role, after_org or org, former, ctx), ("apposition",)))
+                out.append(
+                    _finding(
+                        doc, base, start, name[1], _norm(name[2], role, after_org or org, former, ctx), ("apposition",)
+                    )
+                )
                 continue
     out += _affiliations(sent, base, ctx, used)
     return out
+
+
+def _later_head(doc: Any, i: int, hi: int) -> bool:
+    """Whether another role word follows token i within the same phrase (before punctuation or 'of')."""
+    for t in doc[i + 1 : min(hi, i + 4)]:
+        if t.is_punct or t.lower_ in ("of", "at", "for", "and"):
+            return False
+        if t.lower_ in ROLE_HEADS:
+            return True
+    return False
 
 
 def _subject_person(doc: Any, verb_i: int, lo: int, ctx: Context) -> str | None:

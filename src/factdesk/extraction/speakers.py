@@ -5,30 +5,90 @@ from __future__ import annotations
 from typing import Any
 
 from .context import Context
+from .lexicon import word_set
 
 # Verbs that credit words or claims to someone, in the forms news copy uses them.
-SPEECH_VERBS = frozenset(
-    """say says said saying state states stated tell tells told note notes noted add adds added remark
-    remarks remarked observe observes observed announce announces announced write writes wrote written
-    tweet tweets tweeted explain explains explained caution cautions cautioned emphasize
-    emphasizes emphasized emphasise emphasised argue argues argued claim claims claimed accuse accuses
-    accused acknowledge acknowledges acknowledged admit admits admitted reveal reveals revealed report
-    reports reported insist insists insisted maintain maintains maintained predict predicts predicted warn
-    warns warned point points pointed confirm confirms confirmed deny denies denied allege alleges alleged
-    estimate estimates estimated specify specifies specified read reads declare declares declared testify
-    testified contend contends contended assert asserts asserted stress stresses stressed concede conceded
-    conclude concludes concluded reply replied respond responded recall
-    recalled describe describes described characterize characterized characterise characterised call
-    calls called suggest suggests suggested disclose disclosed""".split()
+SPEECH_VERBS = word_set(
+    """forecast forecasts say says said saying state states stated tell tells told note notes noted add
+    adds added remark remarks remarked observe observes observed announce announces announced write
+    writes wrote written tweet tweets tweeted explain explains explained caution cautions cautioned
+    emphasize emphasizes emphasized emphasise emphasised argue argues argued claim claims claimed accuse
+    accuses accused acknowledge acknowledges acknowledged admit admits admitted reveal reveals revealed
+    report reports reported insist insists insisted maintain maintains maintained predict predicts
+    predicted warn warns warned point points pointed confirm confirms confirmed deny denies denied
+    allege alleges alleged estimate estimates estimated specify specifies specified read reads declare
+    declares declared testify testified contend contends contended assert asserts asserted stress
+    stresses stressed concede conceded conclude concludes concluded reply replied respond responded
+    recall recalled describe describes described characterize characterized characterise characterised
+    call calls called suggest suggests suggested disclose disclosed"""
 )
 # Speech verbs that also name or describe things; they credit a speaker only with a subject.
-WEAK_SPEECH = frozenset({"call", "calls", "called", "describe", "describes", "described", "read", "reads",
-                         "characterize", "characterized", "characterise", "characterised", "post", "posted"})
+WEAK_SPEECH = frozenset(
+    {
+        "call",
+        "calls",
+        "called",
+        "describe",
+        "describes",
+        "described",
+        "read",
+        "reads",
+        "characterize",
+        "characterized",
+        "characterise",
+        "characterised",
+        "post",
+        "posted",
+    }
+)
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "him", "her", "them"})
 _POSSESSIVE = frozenset({"his", "her", "their", "its"})
-_STATEMENT_NOUNS = frozenset({"statement", "tweet", "post", "letter", "announcement", "release", "message", "note",
-                              "memo", "ruling", "decision", "report", "remarks", "comments", "speech", "update"})
+_STATEMENT_NOUNS = frozenset(
+    {
+        "statement",
+        "tweet",
+        "post",
+        "letter",
+        "announcement",
+        "release",
+        "message",
+        "note",
+        "memo",
+        "ruling",
+        "decision",
+        "report",
+        "remarks",
+        "comments",
+        "speech",
+        "update",
+    }
+)
 _DETS = ("the ", "a ", "an ")
+# Words that make a name an organisation's, whatever the entity recogniser thought.
+ORG_WORDS = word_set(
+    """group company firm corporation corp inc ltd llc plc agency union bank ministry department office
+    council committee board court service services association institute university college school
+    newspaper times post journal news network party government freight airlines airways motors holdings
+    partners foundation fund commission authority organization organisation reuters press"""
+)
+
+
+def looks_like_org(tok: Any) -> bool:
+    """A subject that names an organisation: an acronym, an org word in the name, or 'X, the group'.
+
+    Only the name itself counts: "Union spokesman Pieter de Vries" is a person.
+    """
+    if tok.text.isupper() and len(tok.text) > 1:
+        return True
+    doc = tok.doc
+    i = tok.i
+    while i > 0 and (doc[i - 1].text[:1].isupper() or doc[i - 1].lower_ in ("de", "van", "von", "di", "da")):
+        if doc[i - 1].pos_ not in ("PROPN", "ADP", "X") and not doc[i - 1].ent_type_:
+            break
+        i -= 1
+    if any(t.lower_ in ORG_WORDS for t in doc[i : tok.i + 1]):
+        return True
+    return any(c.dep_ == "appos" and c.lower_ in ORG_WORDS for c in tok.children)
 
 
 def is_speech_verb(tok: Any) -> bool:
@@ -81,9 +141,9 @@ def resolve(tok: Any, ctx: Context) -> tuple[str | None, str]:
     if low in PRONOUNS:
         return (ctx.last_person, "speaker") if ctx.last_person else (None, "speaker")
     name = person_in(tok)
-    if name:
+    if name and not looks_like_org(tok):
         return ctx.full_name(name), "speaker"
-    if tok.pos_ == "PROPN" and ctx.full_name(tok.text) != tok.text:
+    if tok.pos_ == "PROPN" and ctx.full_name(tok.text) != tok.text and not looks_like_org(tok):
         return ctx.full_name(tok.text), "speaker"
     words = [t for t in tok.subtree if t.i >= tok.i - 8]
     first = words[0].lower_ if words else ""
@@ -93,7 +153,9 @@ def resolve(tok: Any, ctx: Context) -> tuple[str | None, str]:
     if first == "the" and tok.lower_ in ctx.roles:
         return ctx.roles[tok.lower_], "speaker"
     # The subject phrase without a trailing relative clause or apposition.
-    stop = next((t.i for t in tok.subtree if t.i > tok.i and (t.dep_ in ("relcl", "appos", "acl") or t.text in ",(")), None)
+    stop = next(
+        (t.i for t in tok.subtree if t.i > tok.i and (t.dep_ in ("relcl", "appos", "acl") or t.text in ",(")), None
+    )
     span = tok.doc[words[0].i if words else tok.i : stop if stop else tok.right_edge.i + 1]
     text = span.text.strip()
     for det in _DETS:
@@ -102,7 +164,11 @@ def resolve(tok: Any, ctx: Context) -> tuple[str | None, str]:
     if not text:
         return None, "source"
     text = ctx.acronyms.get(text, text)
-    if tok.pos_ == "PROPN" and tok.ent_type_ not in ("ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LAW"):
+    if (
+        tok.pos_ == "PROPN"
+        and tok.ent_type_ not in ("ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LAW")
+        and not looks_like_org(tok)
+    ):
         return ctx.full_name(text), "speaker"
     return text, "source"
 

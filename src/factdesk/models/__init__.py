@@ -1,18 +1,23 @@
 """SQLAlchemy models: the persistent shape of drafts, claims, verdicts, users, audit and the outbox."""
 
+from .approvals import Approval
 from .audit import AuditEvent
 from .base import Base, utcnow
 from .claims import Claim, Verdict
 from .drafts import Draft, Integration, Revision
 from .outbox import OutboxJob
 from .users import ApiToken, User
+from .webhooks import CmsSave, EventDelivery
 
 __all__ = [
     "ApiToken",
+    "Approval",
     "AuditEvent",
     "Base",
     "Claim",
+    "CmsSave",
     "Draft",
+    "EventDelivery",
     "Integration",
     "OutboxJob",
     "Revision",

@@ -6,9 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, JSONType, UTCDateTime, utcnow
+
+
+# The partial-index predicate of the queue indexes; a query must repeat it for the index to apply.
+WAITING = "status IN ('open', 'leased')"
 
 
 class Claim(Base):
@@ -28,6 +33,10 @@ class Claim(Base):
     reasons: Mapped[list[str]] = mapped_column(JSONType)
     fingerprint: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20))
+    # Copies of the draft's deadline and desk, kept in step by services (store_claims, submit_draft), so
+    # that the queue can walk one index in urgency order instead of joining and sorting every open claim.
+    draft_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    draft_desk: Mapped[str | None] = mapped_column(String(100))
     leased_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The claim of the previous revision this one continues (same fingerprint) or replaces (changed wording).
@@ -39,6 +48,14 @@ class Claim(Base):
         UniqueConstraint("revision_id", "fingerprint", name="uq_claims_revision_id_fingerprint"),
         Index("ix_claims_draft_id", "draft_id"),
         Index("ix_claims_status", "status"),
+        # The queue reaches claims through their draft's current revision; leases are counted per checker.
+        Index("ix_claims_queue", "revision_id", "status"),
+        Index("ix_claims_leased_by_id", "leased_by_id", "status"),
+        # Waiting claims in queue order (deadline, none last; then check-worthiness), overall and per desk.
+        Index("ix_claims_waiting", "draft_deadline", sql("score DESC"), "id",
+              postgresql_where=sql(WAITING), sqlite_where=sql(WAITING)),
+        Index("ix_claims_waiting_desk", "draft_desk", "draft_deadline", sql("score DESC"), "id",
+              postgresql_where=sql(WAITING), sqlite_where=sql(WAITING)),
     )
 
 

@@ -51,6 +51,10 @@ class Draft(Base):
     __table_args__ = (
         UniqueConstraint("source", "external_id", name="uq_drafts_source_external_id"),
         Index("ix_drafts_status", "status"),
+        # The queue walks drafts in review by deadline, optionally within one desk.
+        Index("ix_drafts_queue", "status", "deadline"),
+        Index("ix_drafts_desk_queue", "desk", "status", "deadline"),
+        Index("ix_drafts_current_revision_id", "current_revision_id"),
     )
 
 

@@ -1,13 +1,15 @@
-"""Writing audit events. Every state change calls `record` in the same transaction as the change."""
+"""Writing and reading audit events. Every state change calls `record` in the same transaction as the change."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.actors import Actor
-from ..models import AuditEvent
+from ..models import AuditEvent, Draft
+from .errors import NotFound
 
 
 def record(
@@ -33,3 +35,13 @@ def record(
     )
     session.add(event)
     return event
+
+
+def list_audit(session: Session, draft_id: int, *, after_id: int = 0, limit: int = 200) -> list[AuditEvent]:
+    """A draft's audit events, oldest first, from the one after `after_id` (read only). Raises NotFound."""
+    if session.get(Draft, draft_id) is None:
+        raise NotFound(f"no draft {draft_id}")
+    return list(session.scalars(
+        select(AuditEvent).where(AuditEvent.draft_id == draft_id, AuditEvent.id > after_id)
+        .order_by(AuditEvent.id).limit(limit)
+    ))

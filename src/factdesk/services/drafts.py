@@ -6,16 +6,18 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.actors import Actor
 from ..domain.roles import Permission
 from ..domain.states import DraftStatus, next_draft_status
 from ..extraction import normalize
-from ..models import Claim, Draft, Revision, Verdict, utcnow
+from ..models import Approval, Claim, Draft, Revision, Verdict, utcnow
 from . import audit, outbox
 from .errors import Forbidden, Invalid, NotFound
+from .notifications import notify_gate_change
+from .saves import CmsVersion, Placement, place_save, previous_hash, record_save
 
 EXTRACT_TASK = "factdesk.extract_revision"
 FORMATS = ("text", "html", "markdown")
@@ -36,6 +38,8 @@ class Submission:
     reference_date: date | None = None
     source: str = "api"
     source_version: str | None = None
+    # Set for CMS saves: the save's place in the document's history (ordering, redeliveries).
+    cms: CmsVersion | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,9 @@ class SubmitResult:
     revision: Revision
     created_draft: bool
     created_revision: bool
+    # "created", "unchanged" (same text as the current revision), "duplicate" (a redelivered CMS save),
+    # "stale" (an older CMS version than the current one: kept as history, never current).
+    outcome: str = "created"
 
 
 def submit_draft(session: Session, actor: Actor, sub: Submission, *, debounce: float = 0.0) -> SubmitResult:
@@ -51,7 +58,9 @@ def submit_draft(session: Session, actor: Actor, sub: Submission, *, debounce: f
 
     The same text as the current revision stores nothing new and queues no extraction (safe to repeat).
     Extraction is queued through the outbox, `debounce` seconds out, replacing any extraction of the
-    draft's older revisions still waiting. Raises Forbidden, Invalid.
+    draft's older revisions still waiting. A CMS save (`sub.cms`) older than the current one is stored
+    as a revision that never becomes current; the same save twice stores it once (see services.saves).
+    A new current text closes an open gate. Raises Forbidden, Invalid.
     """
     if not actor.can(Permission.SUBMIT_DRAFT):
         raise Forbidden(f"role {actor.role!r} may not submit drafts")
@@ -78,28 +87,32 @@ def submit_draft(session: Session, actor: Actor, sub: Submission, *, debounce: f
             author_id=actor.id,
         )
         session.add(draft)
-    _apply_metadata(draft, sub)
+    prev_hash = previous_hash(sub.cms, sub.format) if sub.cms is not None else None
+    placement = Placement.NEWER
+    if sub.cms is not None and not created_draft:
+        placement, earlier = place_save(session, draft.id, sub.cms, digest, prev_hash)
+        if earlier is not None:
+            known = session.get(Revision, earlier.revision_id)
+            assert known is not None
+            return SubmitResult(draft, known, False, False, outcome="duplicate")
+    if placement == Placement.STALE:
+        return _store_stale(session, actor, draft, sub, normalized.text, digest, prev_hash)
+    _apply_metadata(session, draft, sub)
     session.flush()
 
     current = draft.current_revision
     if current is not None and current.content_hash == digest:
-        return SubmitResult(draft, current, created_draft=False, created_revision=False)
+        if sub.cms is not None:
+            record_save(session, draft.id, current.id, sub.cms, version=sub.source_version, digest=digest,
+                        prev_hash=prev_hash, outcome="unchanged")
+        return SubmitResult(draft, current, created_draft=False, created_revision=False, outcome="unchanged")
 
-    number = (session.scalar(select(func.max(Revision.number)).where(Revision.draft_id == draft.id)) or 0) + 1
-    revision = Revision(
-        draft_id=draft.id,
-        number=number,
-        title=sub.title,
-        body=sub.body,
-        format=sub.format,
-        text=normalized.text,
-        content_hash=digest,
-        reference_date=sub.reference_date or draft.reference_date or utcnow().date(),
-        source_version=sub.source_version,
-        created_by_id=actor.id,
-    )
-    session.add(revision)
-    session.flush()
+    revision = _add_revision(session, actor, draft, sub, normalized.text, digest)
+    if sub.cms is not None:
+        record_save(session, draft.id, revision.id, sub.cms, version=sub.source_version, digest=digest,
+                    prev_hash=prev_hash, outcome="current")
+    approved_hash = _open_approval(session, draft)
+    number = revision.number
     before = {"status": draft.status, "revision_id": draft.current_revision_id}
     draft.current_revision_id = revision.id
     draft.current_revision = revision
@@ -107,6 +120,10 @@ def submit_draft(session: Session, actor: Actor, sub: Submission, *, debounce: f
         draft.status = next_draft_status(draft.status, DraftStatus.EXTRACTING)
     outbox.supersede_jobs(session, EXTRACT_TASK, draft.id)
     outbox.add_job(session, EXTRACT_TASK, [revision.id], draft_id=draft.id, delay=debounce)
+    if approved_hash is not None:
+        # The approval is bound to the text it replaced: the gate closes until the new text is approved.
+        notify_gate_change(session, draft.id, opened=False,
+                           detail={"reason": "new_revision", "approved_hash": approved_hash})
     if created_draft:
         audit.record(session, actor, "draft.created", draft_id=draft.id, after={"source": sub.source,
                      "external_id": sub.external_id, "title": sub.title, "desk": sub.desk})
@@ -117,15 +134,68 @@ def submit_draft(session: Session, actor: Actor, sub: Submission, *, debounce: f
     return SubmitResult(draft, revision, created_draft=created_draft, created_revision=True)
 
 
-def _apply_metadata(draft: Draft, sub: Submission) -> None:
+def _add_revision(session: Session, actor: Actor, draft: Draft, sub: Submission, text: str, digest: str) -> Revision:
+    number = (session.scalar(select(func.max(Revision.number)).where(Revision.draft_id == draft.id)) or 0) + 1
+    revision = Revision(
+        draft_id=draft.id,
+        number=number,
+        title=sub.title,
+        body=sub.body,
+        format=sub.format,
+        text=text,
+        content_hash=digest,
+        reference_date=sub.reference_date or draft.reference_date or utcnow().date(),
+        source_version=sub.source_version,
+        created_by_id=actor.id,
+    )
+    session.add(revision)
+    session.flush()
+    return revision
+
+
+def _store_stale(
+    session: Session, actor: Actor, draft: Draft, sub: Submission, text: str, digest: str, prev_hash: str | None
+) -> SubmitResult:
+    """Keep an out-of-order older save as history: a revision (unless that text is stored already) that
+    never becomes current, queues no extraction and changes none of the draft's metadata."""
+    assert sub.cms is not None
+    revision = session.scalar(
+        select(Revision).where(Revision.draft_id == draft.id, Revision.content_hash == digest).limit(1)
+    )
+    created = revision is None
+    if revision is None:
+        revision = _add_revision(session, actor, draft, sub, text, digest)
+    record_save(session, draft.id, revision.id, sub.cms, version=sub.source_version, digest=digest,
+                prev_hash=prev_hash, outcome=Placement.STALE)
+    audit.record(session, actor, "revision.stale", draft_id=draft.id, revision_id=revision.id,
+                 after={"source_version": sub.source_version, "number": revision.number, "content_hash": digest})
+    return SubmitResult(draft, revision, False, created, outcome="stale")
+
+
+def _open_approval(session: Session, draft: Draft) -> str | None:
+    """The approved hash when the draft's gate is open for its current text (approved or published under it)."""
+    current = draft.current_revision
+    if current is None or draft.status not in (DraftStatus.APPROVED, DraftStatus.PUBLISHED):
+        return None
+    approved_hash = session.scalar(
+        select(Approval.content_hash).where(Approval.draft_id == draft.id).order_by(Approval.id.desc()).limit(1)
+    )
+    return approved_hash if approved_hash == current.content_hash else None
+
+
+def _apply_metadata(session: Session, draft: Draft, sub: Submission) -> None:
     if sub.title is not None:
         draft.title = sub.title
-    if sub.desk is not None:
-        draft.desk = sub.desk or None
-    if sub.deadline is not None:
-        draft.deadline = sub.deadline
     if sub.reference_date is not None:
         draft.reference_date = sub.reference_date
+    desk = (sub.desk or None) if sub.desk is not None else draft.desk
+    deadline = sub.deadline if sub.deadline is not None else draft.deadline
+    if draft.id is not None and (desk, deadline) != (draft.desk, draft.deadline):
+        # The queue orders claims by copies of these two fields (see models.Claim.draft_deadline).
+        session.execute(
+            update(Claim).where(Claim.draft_id == draft.id).values(draft_desk=desk, draft_deadline=deadline)
+        )
+    draft.desk, draft.deadline = desk, deadline
 
 
 def get_draft(session: Session, draft_id: int) -> Draft:

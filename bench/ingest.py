@@ -1,0 +1,256 @@
+"""The CMS save hook under load: requests/s and p50/p99 latency against a bare Flask endpoint, and a save storm.
+
+Run from the project root, with PostgreSQL and Redis on 127.0.0.1:
+    .venv/bin/python bench/ingest.py [--requests 4000] [--senders 64] [--gunicorn-workers 4]
+
+It creates (and empties) its own database `factdesk_bench` and uses Redis database 13: never the test ones.
+Both servers run under the same gunicorn settings; each of the 64 senders keeps one connection open and
+POSTs signed generic-format saves (a new revision each, the hook's full path). Then a storm of 1,000 saves
+to 50 drafts is sent with a real worker running, and the extractions are counted. Loopback only.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, this folder comes first on sys.path; other benchmarks here are named like stdlib modules.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import http.client  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from multiprocessing import Pool  # noqa: E402
+
+import psycopg  # noqa: E402
+import redis  # noqa: E402
+from sqlalchemy import create_engine, func, select, text  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+DB_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/factdesk_bench"
+BROKER = "redis://127.0.0.1:6379/13"
+SECRET = "bench-secret-0123456789abcdef"
+PARAGRAPH = ("The city council voted 7-2 on Tuesday to raise the 2027 budget by 4.2%, to $1.3 billion. "
+             "Unemployment in the city fell to 3.1% last year, according to the mayor. ")
+
+
+def prepare_database() -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'factdesk_bench'").fetchone():
+            conn.execute("CREATE DATABASE factdesk_bench")
+    engine = create_engine(DB_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    redis.Redis.from_url(BROKER).flushdb()
+    from factdesk.db import unit_of_work
+    from factdesk.migrate import upgrade
+    from factdesk.runtime import Runtime
+    from factdesk.services.integrations import add_integration
+
+    upgrade(DB_URL)
+    rt = Runtime(settings(env(tempfile.mkdtemp(), debounce=600)))
+    with unit_of_work(rt.sessions) as s:
+        add_integration(s, "bench", SECRET)
+    rt.dispose()
+
+
+def empty_tables() -> None:
+    from factdesk.models import Base
+
+    engine = create_engine(DB_URL)
+    keep = {"integrations", "users", "alembic_version"}
+    names = [t.name for t in Base.metadata.sorted_tables if t.name not in keep]
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    redis.Redis.from_url(BROKER).flushdb()
+
+
+def env(data_dir: str, *, debounce: float) -> dict[str, str]:
+    return {**os.environ, "FACTDESK_DATABASE_URL": DB_URL, "FACTDESK_BROKER_URL": BROKER,
+            "FACTDESK_DATA_DIR": data_dir, "FACTDESK_DEBOUNCE_SECONDS": str(debounce),
+            "FACTDESK_LOG_LEVEL": "WARNING"}
+
+
+def settings(e: dict[str, str]):  # type: ignore[no-untyped-def]
+    from factdesk.config import Settings
+
+    return Settings.from_env(e)
+
+
+def start_gunicorn(app: str, port: int, workers: int, e: dict[str, str], chdir: Path) -> subprocess.Popen:  # type: ignore[type-arg]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--worker-class", "gthread", "--threads", "4", "--chdir", str(chdir), "--log-level", "warning", app],
+        env=e, start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            c.request("GET", "/nothing")
+            c.getresponse().read()
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"{app} did not start")
+
+
+def stop(proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def saves(n: int, drafts: int, offset: int = 0) -> list[bytes]:
+    """n distinct saves spread over `drafts` documents, versions growing per document."""
+    out = []
+    for i in range(n):
+        doc, version = i % drafts, i // drafts + 1
+        body = (PARAGRAPH * 12) + f"Revision {version} of document {doc + offset}."
+        out.append(json.dumps({"id": f"doc-{doc + offset}", "version": version, "title": f"Doc {doc}",
+                               "body": body}).encode())
+    return out
+
+
+def _send_batch(args: tuple[int, list[bytes], int]) -> list[tuple[float, int]]:
+    """One process: `threads` senders, each with one keep-alive connection, sharing `bodies` in order."""
+    port, bodies, threads = args
+    from factdesk.cms.schemes import factdesk as scheme
+
+    results: list[tuple[float, int]] = []
+    lock = threading.Lock()
+    queue = list(reversed(bodies))
+
+    def sender() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                body = queue.pop()
+            headers = {"Content-Type": "application/json",
+                       scheme.HEADER: scheme.sign(SECRET, int(time.time()), body)}
+            started = time.perf_counter()
+            try:
+                conn.request("POST", "/api/v1/webhooks/cms/bench", body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                status = 0
+            with lock:
+                results.append((time.perf_counter() - started, status))
+        conn.close()
+
+    pool = [threading.Thread(target=sender) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return results
+
+
+def load(port: int, bodies: list[bytes], senders: int, procs: int = 4) -> dict[str, float]:
+    """POST every body with `senders` concurrent senders (spread over `procs` client processes)."""
+    per = senders // procs
+    chunks = [bodies[i::procs] for i in range(procs)]
+    with Pool(procs) as pool:
+        started = time.perf_counter()
+        parts = pool.map(_send_batch, [(port, chunk, per) for chunk in chunks])
+        elapsed = time.perf_counter() - started
+    results = [r for part in parts for r in part]
+    latencies = sorted(r[0] for r in results)
+    codes: dict[int, int] = {}
+    for _, status in results:
+        codes[status] = codes.get(status, 0) + 1
+    return {
+        "requests": len(results),
+        "rps": len(results) / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "codes": codes,  # type: ignore[dict-item]
+    }
+
+
+def storm(port: int, senders: int, data_dir: str, timeout: float = 180.0) -> dict[str, object]:
+    """1,000 saves to 50 drafts with a real worker running; count the extractions once all is quiet."""
+    from factdesk.models import OutboxJob, Revision
+
+    e = env(data_dir, debounce=10)  # the default FACTDESK_DEBOUNCE_SECONDS
+    worker = subprocess.Popen([sys.executable, "-m", "factdesk.cli", "worker", "--concurrency", "2"], env=e,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    api = start_gunicorn("factdesk.wsgi:app", port, 4, e, ROOT)
+    try:
+        result = load(port, saves(1000, 50, offset=10_000), senders)
+        engine = create_engine(DB_URL)
+        deadline = time.monotonic() + timeout
+        with engine.connect() as conn:
+            while time.monotonic() < deadline:
+                pending = conn.execute(select(func.count()).select_from(OutboxJob)
+                                       .where(OutboxJob.status == "pending")).scalar()
+                if pending == 0:
+                    break
+                time.sleep(1)
+                conn.rollback()
+            extracted = conn.execute(select(func.count()).select_from(Revision)
+                                     .where(Revision.extracted_at.is_not(None))).scalar()
+            revisions = conn.execute(select(func.count()).select_from(Revision)).scalar()
+        engine.dispose()
+        return {"saves": result["requests"], "codes": result["codes"], "revisions": revisions,
+                "extractions": extracted, "pending_left": pending}
+    finally:
+        stop(api)
+        stop(worker)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=4000)
+    parser.add_argument("--senders", type=int, default=64)
+    parser.add_argument("--gunicorn-workers", type=int, default=4)
+    args = parser.parse_args()
+    data_dir = tempfile.mkdtemp(prefix="factdesk-bench-")
+    prepare_database()
+    bodies = saves(args.requests, drafts=1000)
+
+    bare = start_gunicorn("bench.bare_app:app", 8911, args.gunicorn_workers, env(data_dir, debounce=600), ROOT)
+    try:
+        load(8911, bodies[:500], args.senders)  # warm-up
+        bare_result = load(8911, bodies, args.senders)
+    finally:
+        stop(bare)
+
+    hook = start_gunicorn("factdesk.wsgi:app", 8912, args.gunicorn_workers, env(data_dir, debounce=600), ROOT)
+    try:
+        load(8912, saves(500, drafts=500, offset=50_000), args.senders)  # warm-up (connection pools)
+        hook_result = load(8912, bodies, args.senders)
+    finally:
+        stop(hook)
+
+    empty_tables()
+    storm_result = storm(8913, args.senders, data_dir)
+    ratio = hook_result["rps"] / bare_result["rps"]
+    print(json.dumps({"cpus": os.cpu_count(), "senders": args.senders, "gunicorn": f"{args.gunicorn_workers} "
+                      "workers x 4 threads (gthread)", "bare": bare_result, "hook": hook_result,
+                      "ratio": round(ratio, 3), "storm": storm_result}, indent=1))
+    ok = ratio >= 0.5 and hook_result["p99_ms"] < 100 and storm_result["extractions"] <= 50  # type: ignore[operator]
+    print("targets met" if ok else "TARGETS MISSED")
+
+
+if __name__ == "__main__":
+    main()

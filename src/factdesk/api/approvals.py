@@ -1,0 +1,64 @@
+"""Approving a draft's current revision, and the publish gate the CMS asks before it publishes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..db import unit_of_work
+from ..services.approvals import approve_draft, check_gate
+from ..services.drafts import get_draft
+from .auth import SECURITY, current_actor, require_token
+from .desk_schemas import ApproveInSchema, GateQuerySchema, GateSchema
+from .drafts import approval_view
+from .queue import sessions
+from .schemas import ApprovalSchema
+
+blp = Blueprint("approvals", __name__, url_prefix="/api/v1", description="Approval and the publish gate")
+require_token(blp)
+
+
+@blp.route("/drafts/<int:draft_id>/approve")
+class DraftApprove(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(ApproveInSchema, required=False)
+    @blp.response(201, ApprovalSchema)
+    def post(self, data: dict[str, Any] | None, draft_id: int) -> dict[str, Any] | None:
+        """Approve the current revision (editors; never the draft's author). An empty body will do.
+
+        409 with `errors.blockers` (claim ids) unless every claim has a verdict and none blocks, or each
+        blocking verdict is overridden: `overrides` [{claim_id, reason}]. The approval is bound to the
+        revision's content hash; `content_hash`, when sent, must still be the current text's (409 otherwise).
+        """
+        data = data or {}
+        overrides = {o["claim_id"]: o["reason"] for o in data.get("overrides") or []}
+        with unit_of_work(sessions()) as session:
+            approve_draft(
+                session, current_actor(), draft_id, overrides=overrides, content_hash=data.get("content_hash")
+            )
+            return approval_view(session, get_draft(session, draft_id))
+
+
+@blp.route("/drafts/<int:draft_id>/gate")
+class DraftGate(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(GateQuerySchema, location="query")
+    @blp.response(200, GateSchema)
+    def get(self, args: dict[str, Any], draft_id: int) -> dict[str, Any]:
+        """May this text be published? `{publishable, revision, content_hash, blockers}`.
+
+        Only the approved current text is publishable; any other `content_hash` (an edit made after the
+        approval, an older revision) is not. Without `content_hash`, answers for the current revision.
+        """
+        with unit_of_work(sessions()) as session:
+            gate = check_gate(session, draft_id, args.get("content_hash"))
+            return {
+                "publishable": gate.publishable,
+                "revision": gate.revision,
+                "content_hash": gate.content_hash,
+                "blockers": gate.blockers,
+                "reason": gate.reason,
+                "current_revision": gate.current_revision,
+            }

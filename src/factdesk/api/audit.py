@@ -1,0 +1,28 @@
+"""A draft's audit log: every lease, release, expiry, verdict, approval, override and new revision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..db import unit_of_work
+from ..services.audit import list_audit
+from .auth import SECURITY, require_token
+from .desk_schemas import AuditEventSchema, AuditQuerySchema
+from .queue import sessions
+
+blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="The append-only audit log")
+require_token(blp)
+
+
+@blp.route("/drafts/<int:draft_id>/audit")
+class DraftAudit(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(AuditQuerySchema, location="query")
+    @blp.response(200, AuditEventSchema(many=True))
+    def get(self, args: dict[str, Any], draft_id: int):  # type: ignore[no-untyped-def]
+        """The draft's events, oldest first: actor, time, action, before and after. Page on with `after_id`."""
+        with unit_of_work(sessions()) as session:
+            return list_audit(session, draft_id, after_id=args["after_id"], limit=args["limit"])

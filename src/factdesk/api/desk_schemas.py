@@ -1,0 +1,119 @@
+"""Marshmallow schemas of the checking desk: queue, leases, verdicts, approval, gate and audit."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from ..domain.ratings import Rating, needs_source
+from .schemas import ClaimSchema, SourceSchema, StrictSchema, VerdictSchema
+
+CLAIM_TYPES = ["date", "money", "quantity", "role", "quote", "attribution", "fact"]
+
+
+class QueueFilterSchema(StrictSchema):
+    desk = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+    type = fields.String(load_default=None, validate=validate.OneOf(CLAIM_TYPES))
+    draft = fields.Integer(
+        load_default=None, validate=validate.Range(min=1), metadata={"description": "Only this draft's claims"}
+    )
+
+
+class QueueQuerySchema(QueueFilterSchema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100_000))
+
+
+class QueueDraftSchema(ma.Schema):
+    id = fields.Integer()
+    title = fields.String(allow_none=True)
+    desk = fields.String(allow_none=True)
+    deadline = fields.DateTime(allow_none=True)
+    status = fields.String()
+
+
+class QueueItemSchema(ClaimSchema):
+    draft = fields.Nested(QueueDraftSchema)
+
+
+class QueuePageSchema(ma.Schema):
+    items = fields.List(fields.Nested(QueueItemSchema))
+    limit = fields.Integer()
+    offset = fields.Integer()
+
+
+class VerdictInSchema(StrictSchema):
+    rating = fields.String(required=True, validate=validate.OneOf([r.value for r in Rating]))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20_000))
+    sources = fields.List(fields.Nested(SourceSchema), load_default=list, validate=validate.Length(max=50))
+    correction = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20_000))
+
+    @ma.validates_schema
+    def _accurate_needs_source(self, data: dict[str, object], **_: object) -> None:
+        if (
+            data.get("rating") in {r.value for r in Rating}
+            and needs_source(str(data["rating"]))
+            and not data.get("sources")
+        ):
+            raise ma.ValidationError("at least one source is required for 'accurate'", "sources")
+
+
+class VerdictOutSchema(VerdictSchema):
+    claim_id = fields.Integer()
+    claim_status = fields.String()
+    draft_status = fields.String()
+
+
+class OverrideInSchema(StrictSchema):
+    claim_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+    @ma.validates("reason")
+    def _written(self, value: str, **_: object) -> None:
+        if not value.strip():
+            raise ma.ValidationError("an override needs a written reason")
+
+
+class ApproveInSchema(StrictSchema):
+    content_hash = fields.String(
+        load_default=None,
+        validate=validate.Length(equal=64),
+        metadata={"description": "The hash of the text the editor read; 409 when it is no longer current"},
+    )
+    overrides = fields.List(fields.Nested(OverrideInSchema), load_default=list, validate=validate.Length(max=500))
+
+    @ma.validates("overrides")
+    def _once_each(self, value: list[dict[str, object]], **_: object) -> None:
+        ids = [o.get("claim_id") for o in value if isinstance(o, dict) and o.get("claim_id") is not None]
+        if len(ids) != len(set(ids)):
+            raise ma.ValidationError("each claim may be overridden once")
+
+
+class GateQuerySchema(StrictSchema):
+    content_hash = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
+
+
+class GateSchema(ma.Schema):
+    publishable = fields.Boolean()
+    revision = fields.Integer(allow_none=True, metadata={"description": "The number of the revision with that text"})
+    content_hash = fields.String()
+    blockers = fields.List(fields.Integer(), metadata={"description": "Ids of the current claims that block"})
+    reason = fields.String(metadata={"description": "approved, not_current, not_approved or blockers"})
+    current_revision = fields.Integer(allow_none=True)
+
+
+class AuditQuerySchema(StrictSchema):
+    after_id = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
+
+
+class AuditEventSchema(ma.Schema):
+    id = fields.Integer()
+    time = fields.DateTime(attribute="created_at")
+    actor = fields.String()
+    actor_id = fields.Integer(allow_none=True)
+    action = fields.String()
+    revision_id = fields.Integer(allow_none=True)
+    claim_id = fields.Integer(allow_none=True)
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)

@@ -1,0 +1,62 @@
+"""GET /metrics in Prometheus text format, computed from the database at scrape time."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+
+from flask import Blueprint, Response, current_app, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
+
+from ..db import unit_of_work
+from ..services.metrics import DeskFigures, collect_figures
+from .errors import error_response
+
+blp = Blueprint("metrics", __name__)
+
+
+class _DeskCollector:
+    def __init__(self, figures: DeskFigures) -> None:
+        self.figures = figures
+
+    def collect(self) -> Iterator[Metric]:
+        f = self.figures
+        depth = GaugeMetricFamily("factdesk_queue_depth", "Claims waiting for a checker", labels=["desk", "type"])
+        for (desk, type_), n in sorted(f.queue_depth.items()):
+            depth.add_metric([desk, type_], n)
+        yield depth
+        held = GaugeMetricFamily("factdesk_leases_held", "Live leases on claims", labels=["desk"])
+        for desk, n in sorted(f.leases_held.items()):
+            held.add_metric([desk], n)
+        yield held
+        yield CounterMetricFamily(
+            "factdesk_lease_expiries", "Leases that ran out before a verdict", value=f.lease_expiries
+        )
+        buckets = [(str(b), n) for b, n in f.verdict_buckets] + [("+Inf", f.verdict_count)]
+        yield HistogramMetricFamily(
+            "factdesk_extraction_to_verdict_seconds",
+            "Time from a revision's extraction to a verdict on its claim",
+            buckets=buckets,
+            sum_value=f.verdict_seconds_sum,
+        )
+
+
+@blp.get("/metrics")
+def metrics():  # type: ignore[no-untyped-def]
+    """Prometheus metrics. Open unless FACTDESK_METRICS_TOKEN is set; then `Authorization: Bearer <it>`."""
+    runtime = current_app.extensions["factdesk"]
+    expected = runtime.settings.metrics_token
+    if expected:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            return error_response(
+                401,
+                "Send the metrics token: Authorization: Bearer <token>.",
+                headers={"WWW-Authenticate": 'Bearer realm="factdesk-metrics"'},
+            )
+    with unit_of_work(runtime.sessions) as session:
+        figures = collect_figures(session)
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(_DeskCollector(figures))  # type: ignore[arg-type]
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

@@ -1,0 +1,80 @@
+"""What every payload adapter returns (`Save`), its error, and small readers shared by the adapters."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+
+class PayloadError(Exception):
+    """The JSON is not the shape this integration's format expects (422); `expected` says what would be."""
+
+    def __init__(self, message: str, expected: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.expected = expected
+
+
+@dataclass(frozen=True)
+class Save:
+    """One document save, whatever CMS it came from.
+
+    `source_order` orders saves of one document (an integer version, or a timestamp in ms); None when the
+    CMS sent neither. `previous_body`/`previous_title` are the text this save replaced, when the CMS says
+    (Ghost does); `first_save` is true when the CMS says the document was just created.
+    """
+
+    external_id: str
+    body: str
+    format: str
+    title: str | None = None
+    source_version: str | None = None
+    source_order: int | None = None
+    previous_body: str | None = None
+    previous_title: str | None = None
+    first_save: bool = False
+    event: str | None = None
+    desk: str | None = None
+    deadline: datetime | None = None
+    reference_date: date | None = None
+
+
+def need(obj: Any, key: str, kind: type | tuple[type, ...], where: str, expected: str) -> Any:
+    """obj[key] when obj is a dict holding a value of `kind`; PayloadError naming `where` otherwise."""
+    if not isinstance(obj, dict):
+        raise PayloadError(f"{where.rsplit('.', 1)[0] or 'the body'} must be an object", expected)
+    value = obj.get(key)
+    if not isinstance(value, kind) or isinstance(value, bool) and bool not in _kinds(kind):
+        raise PayloadError(f"{where} is missing or has the wrong type", expected)
+    return value
+
+
+def _kinds(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def timestamp_ms(value: Any) -> int | None:
+    """An ISO 8601 timestamp (or WordPress's `YYYY-MM-DD HH:MM:SS`, UTC) as unix milliseconds; None if unreadable."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return int(parsed.timestamp() * 1000)
+
+
+def text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def element(tag: str, inner: str) -> str:
+    return f"<{tag}>{inner}</{tag}>"
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)

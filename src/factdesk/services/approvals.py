@@ -1,0 +1,215 @@
+"""Approving a draft's current revision and answering the publish gate for a given text."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain.actors import Actor
+from ..domain.desk import Refusal, check_approver, decide_approval
+from ..domain.gate import (
+    Approved,
+    Blocker,
+    ClaimRating,
+    GateAnswer,
+    OverrideError,
+    check_overrides,
+    decide_gate,
+    find_blockers,
+)
+from ..models import Approval, Claim, Draft, Revision
+from . import audit, notifications
+from .claims_access import lock_draft, refusal_error
+from .drafts import get_draft, latest_verdicts
+from .errors import Conflict, Invalid
+
+
+def claim_ratings(session: Session, revision_id: int | None) -> list[ClaimRating]:
+    """The revision's claims, each with the rating of its latest verdict (None when it has none)."""
+    if revision_id is None:
+        return []
+    rows = list(
+        session.execute(
+            select(Claim.id, Claim.status).where(Claim.revision_id == revision_id).order_by(Claim.start, Claim.id)
+        )
+    )
+    latest = latest_verdicts(session, [claim_id for claim_id, _ in rows])
+    return [ClaimRating(cid, status, latest[cid].rating if cid in latest else None) for cid, status in rows]
+
+
+def latest_approval(session: Session, draft_id: int) -> Approval | None:
+    return session.scalar(select(Approval).where(Approval.draft_id == draft_id).order_by(Approval.id.desc()).limit(1))
+
+
+def _approved(approval: Approval | None) -> Approved | None:
+    if approval is None:
+        return None
+    return Approved(
+        approval.revision_id, approval.content_hash, frozenset(int(o["claim_id"]) for o in approval.overrides)
+    )
+
+
+def gate_for_current(session: Session, draft: Draft) -> GateAnswer:
+    """The gate's answer for the draft's current text, as things stand in this transaction."""
+    current = draft.current_revision
+    return decide_gate(
+        draft_status=draft.status,
+        asked_hash=current.content_hash if current else "",
+        current_hash=current.content_hash if current else None,
+        current_revision_id=draft.current_revision_id,
+        approval=_approved(latest_approval(session, draft.id)),
+        claims=claim_ratings(session, draft.current_revision_id),
+    )
+
+
+def approve_draft(
+    session: Session,
+    actor: Actor,
+    draft_id: int,
+    *,
+    overrides: Mapping[int, str] | None = None,
+    content_hash: str | None = None,
+) -> Approval:
+    """Approve the draft's current revision, binding the approval to its content hash; opens the gate.
+
+    `overrides` maps claim ids with a blocking verdict to the editor's written reason; each is audited.
+    `content_hash`, when given, must be the current text's (the editor approves what they read).
+    Raises NotFound, Forbidden (role, author), Invalid (a bad override), Conflict (stale text, claims not
+    extracted, blockers: `details["blockers"]` lists their claim ids). Approving again adds an approval.
+    """
+    overrides = dict(overrides or {})
+    draft = lock_draft(session, draft_id)
+    try:
+        check_approver(actor, draft.author_id)
+    except Refusal as refusal:
+        raise refusal_error(refusal) from None
+    revision = draft.current_revision
+    if revision is None or (content_hash is not None and content_hash != revision.content_hash):
+        raise Conflict(
+            "that text is no longer the draft's current revision",
+            details={"reason": "stale_revision", "content_hash": revision.content_hash if revision else None},
+        )
+    claims = claim_ratings(session, revision.id)
+    try:
+        check_overrides(claims, overrides)
+    except OverrideError as exc:
+        raise Invalid(str(exc), details={"overrides": {str(exc.claim_id): [str(exc)]}}) from None
+    blockers = find_blockers(claims, overrides)
+    was_open = gate_for_current(session, draft).publishable
+    try:
+        status = decide_approval(actor, draft.author_id, draft.status, blockers)
+    except Refusal as refusal:
+        raise refusal_error(refusal, **_blocker_details(blockers)) from None
+    ratings = {c.claim_id: c.rating for c in claims}
+    approval = Approval(
+        draft_id=draft.id,
+        revision_id=revision.id,
+        content_hash=revision.content_hash,
+        editor_id=actor.id,
+        overrides=[
+            {"claim_id": cid, "reason": reason.strip(), "rating": ratings[cid]}
+            for cid, reason in sorted(overrides.items())
+        ],
+    )
+    session.add(approval)
+    session.flush()
+    before = draft.status
+    draft.status = status
+    audit.record(
+        session,
+        actor,
+        "draft.approved",
+        draft_id=draft.id,
+        revision_id=revision.id,
+        before={"status": before},
+        after={
+            "status": status,
+            "approval_id": approval.id,
+            "revision": revision.number,
+            "content_hash": revision.content_hash,
+            "overrides": sorted(overrides),
+        },
+    )
+    for entry in approval.overrides:
+        audit.record(
+            session,
+            actor,
+            "claim.override",
+            draft_id=draft.id,
+            revision_id=revision.id,
+            claim_id=entry["claim_id"],
+            before={"rating": entry["rating"], "blocking": True},
+            after={"blocking": False, "reason": entry["reason"], "approval_id": approval.id},
+        )
+    if not was_open:
+        notifications.notify_gate_change(session, draft.id, opened=True, detail=gate_detail(revision, approval))
+    return approval
+
+
+def _blocker_details(blockers: list[Blocker]) -> dict[str, object]:
+    if not blockers:
+        return {}
+    return {
+        "blockers": [b.claim_id for b in blockers],
+        "claims": [{"claim_id": b.claim_id, "reason": b.reason} for b in blockers],
+    }
+
+
+def gate_detail(revision: Revision, approval: Approval | None = None, reason: str | None = None) -> dict[str, object]:
+    """What a gate notification says: which text the gate is about, and why it moved."""
+    detail: dict[str, object] = {"revision": revision.number, "content_hash": revision.content_hash}
+    if approval is not None:
+        detail["approval_id"] = approval.id
+    if reason is not None:
+        detail["reason"] = reason
+    return detail
+
+
+@dataclass(frozen=True)
+class GateResult:
+    publishable: bool
+    revision: int | None
+    content_hash: str
+    blockers: list[int]
+    reason: str
+    current_revision: int | None
+
+
+def check_gate(session: Session, draft_id: int, content_hash: str | None = None) -> GateResult:
+    """May the text with `content_hash` (default: the current one) be published now? Read only.
+
+    Only the current revision's text, approved under that hash, with no claim blocking, is publishable;
+    any other text (an older revision, an edit made after approval, an unknown hash) is not.
+    Raises NotFound.
+    """
+    draft = get_draft(session, draft_id)
+    current = draft.current_revision
+    asked = content_hash or (current.content_hash if current else "")
+    if current is not None and asked == current.content_hash:
+        number: int | None = current.number
+    else:
+        number = session.scalar(
+            select(Revision.number)
+            .where(Revision.draft_id == draft.id, Revision.content_hash == asked)
+            .order_by(Revision.number.desc())
+            .limit(1)
+        )
+    answer = decide_gate(
+        draft_status=draft.status,
+        asked_hash=asked,
+        current_hash=current.content_hash if current else None,
+        current_revision_id=draft.current_revision_id,
+        approval=_approved(latest_approval(session, draft.id)),
+        claims=claim_ratings(session, draft.current_revision_id),
+    )
+    return GateResult(
+        answer.publishable,
+        number,
+        asked,
+        [b.claim_id for b in answer.blockers],
+        answer.reason,
+        current.number if current else None,
+    )

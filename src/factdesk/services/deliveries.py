@@ -1,0 +1,187 @@
+"""Delivering outbound events to a CMS's callback URL, and the delivery log that records every attempt."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..cms.schemes import factdesk as factdesk_scheme
+from ..config import Settings
+from ..db import unit_of_work
+from ..domain.actors import Actor
+from ..domain.roles import Permission
+from ..models import EventDelivery, Integration, OutboxJob, utcnow
+from .errors import Forbidden, NotFound
+from .notifications import DELIVER_TASK
+
+MAX_BACKOFF_SECONDS = 3600.0
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one run of the delivery task did: outcome is "delivered", "retry", "failed" or "done_already"."""
+
+    outcome: str
+    retry_in: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Request:
+    url: str
+    body: bytes
+    headers: dict[str, str]
+
+
+def backoff(settings: Settings, attempts: int) -> float:
+    """Seconds before attempt `attempts + 1`: base, 2×base, 4×base, … capped at an hour."""
+    return min(MAX_BACKOFF_SECONDS, settings.callback_backoff_seconds * 2 ** max(0, attempts - 1))
+
+
+def attempt_delivery(sessions: sessionmaker[Session], settings: Settings, delivery_id: int) -> Attempt:
+    """POST one event to its callback URL once, and log the attempt. Safe to repeat: a delivered or
+    failed event is not sent again, and the receiver sees one idempotency key (the event id) per event.
+
+    The request is made between two short transactions, so no lock is held while the CMS answers.
+    """
+    with unit_of_work(sessions) as session:
+        prepared = _prepare(session, delivery_id)
+    if prepared is None:
+        return Attempt("done_already")
+    started = time.monotonic()
+    status_code, error = _post(prepared, settings.callback_timeout_seconds)
+    elapsed_ms = int((time.monotonic() - started) * 1000)
+    with unit_of_work(sessions) as session:
+        return _record(session, settings, delivery_id, status_code, error, elapsed_ms)
+
+
+def _prepare(session: Session, delivery_id: int) -> _Request | None:
+    delivery = session.get(EventDelivery, delivery_id)
+    if delivery is None or delivery.status != "pending":
+        _finish_job(session, delivery_id, delivery.draft_id if delivery else None)
+        return None
+    integration = session.get(Integration, delivery.integration_id)
+    assert integration is not None
+    body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    # Signed with the current secret (the first): after a rotation the CMS verifies with the new one.
+    secret = (integration.secrets or [""])[0]
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "factdesk",
+        "Idempotency-Key": delivery.event_id,
+        "X-Factdesk-Event": delivery.event,
+        factdesk_scheme.HEADER: factdesk_scheme.sign(secret, int(time.time()), body),
+    }
+    return _Request(delivery.url, body, headers)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a redirect is an answer we do not follow: the event is not delivered
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def _post(req: _Request, timeout: float) -> tuple[int | None, str | None]:
+    try:
+        with _OPENER.open(urllib.request.Request(req.url, data=req.body, headers=req.headers, method="POST"),
+                          timeout=timeout) as response:
+            return response.status, None
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return None, str(getattr(exc, "reason", exc))[:500]
+
+
+def _record(
+    session: Session, settings: Settings, delivery_id: int, status_code: int | None, error: str | None, ms: int
+) -> Attempt:
+    delivery = session.get(EventDelivery, delivery_id, with_for_update=True)
+    if delivery is None or delivery.status != "pending":
+        return Attempt("done_already")
+    now = utcnow()
+    ok = status_code is not None and 200 <= status_code < 300
+    delivery.attempts += 1
+    delivery.log = [*delivery.log, {"at": now.isoformat(), "status_code": status_code,
+                                    "error": None if ok else error or f"HTTP {status_code}", "ms": ms}]
+    if ok:
+        delivery.status, delivery.delivered_at = "delivered", now
+        _finish_job(session, delivery.id, delivery.draft_id)
+        return Attempt("delivered")
+    delivery.last_error = error or f"HTTP {status_code}"
+    if delivery.attempts >= settings.callback_max_attempts:
+        delivery.status = "failed"
+        _finish_job(session, delivery.id, delivery.draft_id, error=delivery.last_error)
+        return Attempt("failed")
+    wait = backoff(settings, delivery.attempts)
+    # Push the outbox job out too, so the sweep does not send it again while we are backing off.
+    for job in _pending_jobs(session, delivery.id, delivery.draft_id):
+        job.available_at, job.sent_at, job.last_error = now + timedelta(seconds=wait), now, delivery.last_error
+    return Attempt("retry", wait)
+
+
+def _pending_jobs(session: Session, delivery_id: int, draft_id: int | None) -> list[OutboxJob]:
+    jobs = session.scalars(select(OutboxJob).where(
+        OutboxJob.task == DELIVER_TASK, OutboxJob.status == "pending", OutboxJob.draft_id == draft_id
+    ))
+    return [j for j in jobs if j.args == [delivery_id]]
+
+
+def _finish_job(session: Session, delivery_id: int, draft_id: int | None, error: str | None = None) -> None:
+    for job in _pending_jobs(session, delivery_id, draft_id):
+        job.status, job.done_at, job.last_error = "done", utcnow(), error
+
+
+# --- reading the log -----------------------------------------------------------------------------
+
+def _check_reader(actor: Actor) -> None:
+    # The delivery log shows callback URLs and gate traffic: it is for the people who run the gate.
+    if not actor.can(Permission.APPROVE):
+        raise Forbidden("only editors and admins may read the delivery log")
+
+
+def delivery_view(delivery: EventDelivery, integration_name: str) -> dict[str, Any]:
+    return {
+        **{k: getattr(delivery, k) for k in ("id", "event_id", "event", "draft_id", "url", "status", "attempts",
+                                              "log", "last_error", "payload", "created_at", "delivered_at")},
+        "integration": integration_name,
+    }
+
+
+def list_deliveries(
+    session: Session, actor: Actor, *, integration: str | None = None, draft_id: int | None = None,
+    status: str | None = None, limit: int = 50, offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """Outbound events, newest first, with every attempt. Raises Forbidden for non-editors."""
+    _check_reader(actor)
+    query = select(EventDelivery, Integration.name).join(Integration, Integration.id == EventDelivery.integration_id)
+    if integration:
+        query = query.where(Integration.name == integration)
+    if draft_id is not None:
+        query = query.where(EventDelivery.draft_id == draft_id)
+    if status:
+        query = query.where(EventDelivery.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(EventDelivery.id.desc()).limit(limit).offset(offset))
+    return [delivery_view(d, name) for d, name in rows], total
+
+
+def get_delivery(session: Session, actor: Actor, delivery_id: int) -> dict[str, Any]:
+    """One outbound event and its attempts. Raises Forbidden, NotFound."""
+    _check_reader(actor)
+    row = session.execute(
+        select(EventDelivery, Integration.name)
+        .join(Integration, Integration.id == EventDelivery.integration_id)
+        .where(EventDelivery.id == delivery_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no delivery {delivery_id}")
+    return delivery_view(row[0], row[1])
