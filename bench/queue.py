@@ -17,6 +17,7 @@ if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(
     sys.path.pop(0)
 
 import argparse
+import multiprocessing
 import statistics
 import threading
 import time
@@ -116,6 +117,8 @@ def main() -> None:
     parser.add_argument("--admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each lease run")
     parser.add_argument("--requests", type=int, default=1000, help="GET /queue requests per filter")
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2],
+                        help="spread the checkers over this many processes (one run per value)")
     args = parser.parse_args()
 
     url = create_database(args.admin_url)
@@ -149,31 +152,55 @@ def main() -> None:
         p50, p99 = statistics.median(times), times[int(len(times) * 0.99) - 1]
         print(f"GET /api/v1/queue{query or ' (no filter)'}: p50 {p50:.1f} ms, p99 {p99:.1f} ms over {len(times)}")
 
-    checkers = [Actor(id=i, name=f"user-{i}", role="checker") for i in range(2, CHECKERS + 2)]
+    runtime.dispose()
+    for processes in args.processes:
+        reopen(url)
+        service_rate = lease_rate("factdesk", url, processes, args.seconds)
+        reopen(url)
+        bare_rate = lease_rate("bare", url, processes, args.seconds)
+        print(f"leases/s with {CHECKERS} checkers in {processes} process(es): factdesk {service_rate:.0f}, "
+              f"bare SKIP LOCKED + UPDATE {bare_rate:.0f}, ratio {service_rate / bare_rate:.2f}")
+
+
+def lease_rate(kind: str, url: str, processes: int, seconds: float) -> float:
+    """Leases/s of CHECKERS concurrent checkers, spread over `processes` processes (like API workers)."""
+    ids = list(range(2, CHECKERS + 2))
+    results: multiprocessing.Queue[int] = multiprocessing.Queue()
+    procs = [multiprocessing.Process(target=_lease_process, args=(kind, url, ids[k::processes], seconds, results))
+             for k in range(processes)]
+    for p in procs:
+        p.start()
+    total = sum(results.get() for _ in procs)
+    for p in procs:
+        p.join()
+    return total / seconds
+
+
+def _lease_process(kind: str, url: str, ids: list[int], seconds: float, results: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    runtime = Runtime(Settings.from_env({"FACTDESK_DATABASE_URL": url, "FACTDESK_BROKER_URL": "redis://127.0.0.1:1/0",
+                                         "FACTDESK_LOG_LEVEL": "WARNING"}))
+    checkers = {i: Actor(id=i, name=f"user-{i}", role="checker") for i in ids}
+    conns = {i: psycopg.connect(url.replace("+psycopg", "")) for i in ids} if kind == "bare" else {}
 
     def service_lease(i: int) -> bool:
         with unit_of_work(runtime.sessions) as s:
             return lease_next_claim(s, checkers[i], lease_seconds=900, cap=10**9) is not None
-
-    factdesk_n = run_threads(CHECKERS, args.seconds, service_lease)
-    reopen(url)
-    conns = [psycopg.connect(url.replace("+psycopg", "")) for _ in range(CHECKERS)]
 
     def bare_lease(i: int) -> bool:
         conn = conns[i]
         row = conn.execute(BARE_LEASE).fetchone()
         if row is not None:
             conn.execute("UPDATE claims SET status = 'leased', leased_by_id = %s, "
-                         "lease_expires_at = now() + interval '15 minutes' WHERE id = %s", (checkers[i].id, row[0]))
+                         "lease_expires_at = now() + interval '15 minutes' WHERE id = %s", (i, row[0]))
         conn.commit()
         return row is not None
 
-    bare_n = run_threads(CHECKERS, args.seconds, bare_lease)
-    for conn in conns:
+    one = service_lease if kind == "factdesk" else bare_lease
+    for i in ids:  # warm connections and statement caches
+        one(i)
+    results.put(run_threads(len(ids), seconds, lambda k: one(ids[k])))
+    for conn in conns.values():
         conn.close()
-    service_rate, bare_rate = factdesk_n / args.seconds, bare_n / args.seconds
-    print(f"leases/s with {CHECKERS} checkers: factdesk {service_rate:.0f}, bare SKIP LOCKED + UPDATE "
-          f"{bare_rate:.0f}, ratio {service_rate / bare_rate:.2f}")
     runtime.dispose()
 
 

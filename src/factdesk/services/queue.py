@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from types import SimpleNamespace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select, update
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from ..domain.actors import Actor
-from ..domain.desk import ClaimAction
+from ..domain.desk import ClaimAction, ClaimSituation, Refusal, decide_claim_action
 from ..domain.roles import Permission
 from ..domain.states import ClaimStatus, DraftStatus
 from ..models import Claim, Draft, User, utcnow
 from ..models.claims import WAITING
+from . import audit
 from .claims_access import (
     decide_on_claim,
     end_expired_lease,
     is_postgres,
+    lease_state,
     lock_claim,
     move_lease,
+    refusal_error,
 )
 from .errors import Conflict, Forbidden
 
@@ -77,6 +82,17 @@ def list_queue(
     return [(row[0], row[1]) for row in session.execute(query)]
 
 
+@dataclass(frozen=True)
+class DraftSummary:
+    """The draft fields a checker sees beside a freshly leased claim."""
+
+    id: int
+    title: str | None
+    desk: str | None
+    deadline: datetime | None
+    status: str
+
+
 def lease_next_claim(
     session: Session,
     actor: Actor,
@@ -85,17 +101,126 @@ def lease_next_claim(
     cap: int,
     filters: QueueFilter = QueueFilter(),
     now: datetime | None = None,
-) -> tuple[Claim, Draft] | None:
+) -> tuple[Claim, DraftSummary] | None:
     """Lease the most urgent waiting claim `actor` may check; None when nothing is left for them.
 
-    Skips claims of drafts the actor wrote and, for a checker with a desk, other desks' drafts. On
-    PostgreSQL the candidate row is taken with FOR UPDATE SKIP LOCKED, so concurrent callers each get a
-    different claim without waiting on each other; on SQLite the transaction is BEGIN IMMEDIATE.
-    Raises Forbidden (role), Conflict (the actor already holds `cap` leases).
+    Skips claims of drafts the actor wrote and, for a checker with a desk, other desks' drafts. The
+    claim is chosen and leased in one statement (`UPDATE … FROM (SELECT … LIMIT 1 FOR UPDATE SKIP LOCKED)`
+    on PostgreSQL, so concurrent callers each get a different claim without waiting on each other; on
+    SQLite the transaction is BEGIN IMMEDIATE). Raises Forbidden (role), Conflict (the actor already
+    holds `cap` leases).
     """
     now = now or utcnow()
     if not actor.can(Permission.CHECK):
         raise Forbidden(f"role {actor.role!r} may not check claims", details={"reason": "role"})
+    _check_lease_cap(session, actor, cap, now)
+    shape = (filters.desk is not None, filters.type is not None, filters.draft_id is not None, actor.desk is not None)
+    expires = now + timedelta(seconds=lease_seconds)
+    params = {"now": now, "expires": expires, "actor_id": actor.id, "actor_desk": actor.desk,
+              "f_desk": filters.desk, "f_type": filters.type, "f_draft": filters.draft_id}
+    if is_postgres(session):
+        found = session.execute(_lease_statement(*shape), params).first()
+        if found is None:
+            return None
+        values = dict(found._mapping)
+    else:
+        # SQLite's RETURNING sees only the updated table, so choose, then lease (BEGIN IMMEDIATE holds).
+        chosen = session.execute(_candidate(*shape), params).first()
+        if chosen is None:
+            return None
+        leased = session.execute(_LEASE_BY_ID, {**params, "claim_id": chosen.id}).one()
+        values = {**leased._mapping, **{f"before_{k}": chosen._mapping[k] for k in _BEFORE},
+                  **{k: chosen._mapping[k] for k in _DRAFT}}
+    row = SimpleNamespace(**values)
+    before = {"status": row.before_status, "leased_by_id": row.before_leased_by_id,
+              "lease_expires_at": row.before_lease_expires_at}
+    # The statement applied the rules already; deciding again on what it saw keeps domain/ authoritative
+    # (a refusal raises, and the caller's transaction rolls the lease back).
+    try:
+        decide_claim_action(ClaimAction.LEASE, actor, ClaimSituation(
+            status=row.before_status, holder_id=row.before_leased_by_id,
+            lease_expires_at=row.before_lease_expires_at, current=True, author_id=row.d_author, desk=row.d_desk,
+        ), now)
+    except Refusal as refusal:
+        raise refusal_error(refusal, claim_id=row.id) from None
+    events = []
+    if row.before_status == ClaimStatus.LEASED:
+        opened = {"status": ClaimStatus.OPEN.value, "leased_by_id": None, "lease_expires_at": None}
+        events.append(("claim.lease_expired", before, opened))
+        before = opened
+    events.append(("claim.leased", before, {"status": ClaimStatus.LEASED.value, "leased_by_id": actor.id,
+                                             "lease_expires_at": expires}))
+    audit.record_many(session, actor, [
+        audit.Change(action, draft_id=row.draft_id, revision_id=row.revision_id, claim_id=row.id,
+                     before=_jsonable(b), after=_jsonable(a))
+        for action, b, a in events
+    ])
+    draft = DraftSummary(id=row.d_id, title=row.d_title, desk=row.d_desk, deadline=row.d_deadline, status=row.d_status)
+    return row, draft  # type: ignore[return-value]
+
+
+_BEFORE = ("status", "leased_by_id", "lease_expires_at")
+_DRAFT = ("d_id", "d_title", "d_desk", "d_deadline", "d_status", "d_author")
+
+
+def _jsonable(state: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in state.items()}
+
+
+@lru_cache(maxsize=32)
+def _candidate(by_desk: bool, by_type: bool, by_draft: bool, actor_has_desk: bool) -> Any:
+    """The most urgent waiting claim the actor may take, with what the rules and the answer need; built
+    once per shape, with parameters: this is the desk's hottest query, and building it costs more than
+    running it."""
+    filters = QueueFilter(
+        # Parameter names must not be column names: an UPDATE would take those as values to set.
+        desk=bindparam("f_desk") if by_desk else None,  # type: ignore[arg-type]
+        type=bindparam("f_type") if by_type else None,  # type: ignore[arg-type]
+        draft_id=bindparam("f_draft") if by_draft else None,  # type: ignore[arg-type]
+    )
+    actor_id = bindparam("actor_id")
+    candidate = (
+        waiting_claims(bindparam("now"), filters)  # type: ignore[arg-type]
+        .with_only_columns(
+            Claim.id, Claim.status, Claim.leased_by_id, Claim.lease_expires_at,
+            Draft.id.label("d_id"), Draft.title.label("d_title"), Draft.desk.label("d_desk"),
+            Draft.deadline.label("d_deadline"), Draft.status.label("d_status"), Draft.author_id.label("d_author"),
+        )
+        .where(or_(Draft.author_id.is_(None), Draft.author_id != actor_id))
+        .limit(1)
+    )
+    if actor_has_desk:
+        candidate = candidate.where(Claim.draft_desk == bindparam("actor_desk"))
+    return candidate
+
+
+_LEASE_VALUES = {"status": ClaimStatus.LEASED.value, "leased_by_id": bindparam("actor_id"),
+                 "lease_expires_at": bindparam("expires"), "updated_at": bindparam("now")}
+_LEASE_BY_ID = (
+    update(Claim.__table__).where(Claim.__table__.c.id == bindparam("claim_id")).values(**_LEASE_VALUES)
+    .returning(*Claim.__table__.c)
+)
+
+
+@lru_cache(maxsize=32)
+def _lease_statement(by_desk: bool, by_type: bool, by_draft: bool, actor_has_desk: bool) -> Any:
+    """PostgreSQL: `UPDATE claims … FROM (the candidate, FOR NO KEY UPDATE SKIP LOCKED) RETURNING …`,
+    choosing and leasing in one round trip without waiting on other checkers' rows."""
+    chosen = (
+        _candidate(by_desk, by_type, by_draft, actor_has_desk)
+        .with_for_update(skip_locked=True, key_share=True, of=Claim)
+        .cte("chosen")
+    )
+    claims = Claim.__table__
+    return (
+        update(claims)
+        .where(claims.c.id == chosen.c.id)
+        .values(**_LEASE_VALUES)
+        .returning(*claims.c, *(chosen.c[k].label(f"before_{k}") for k in _BEFORE), *(chosen.c[k] for k in _DRAFT))
+    )
+
+
+def _check_lease_cap(session: Session, actor: Actor, cap: int, now: datetime) -> None:
     if is_postgres(session):
         # Serialise one checker's own lease calls so that the cap holds under concurrency.
         session.execute(select(User.id).where(User.id == actor.id).with_for_update(key_share=True))
@@ -112,17 +237,6 @@ def lease_next_claim(
             f"you hold {held} leases, the most allowed; record verdicts or release some first",
             details={"reason": "lease_cap", "held": held, "cap": cap},
         )
-    query = waiting_claims(now, filters).where(or_(Draft.author_id.is_(None), Draft.author_id != actor.id))
-    if actor.desk is not None:
-        query = query.where(Claim.draft_desk == actor.desk)
-    row = session.execute(query.limit(1).with_for_update(skip_locked=True, key_share=True, of=Claim)).first()
-    if row is None:
-        return None
-    claim, draft = row[0], row[1]
-    # The query already applied the rules; deciding again keeps the rules in one place authoritative.
-    decide_on_claim(session, ClaimAction.LEASE, actor, claim, draft, now)
-    _lease(session, actor, claim, "claim.leased", now + timedelta(seconds=lease_seconds))
-    return claim, draft
 
 
 def renew_lease(
