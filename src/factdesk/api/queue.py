@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..config import Settings
 from ..db import unit_of_work
 from ..models import Claim, Draft
-from ..services.queue import QueueFilter, lease_next_claim, list_queue
+from ..services.queue import DraftSummary, QueueFilter, lease_next_claim, list_queue
 from .auth import SECURITY, current_actor, require_token
 from .desk_schemas import QueueFilterSchema, QueueItemSchema, QueuePageSchema, QueueQuerySchema
 from .drafts import claim_view
@@ -33,7 +33,7 @@ def queue_filter(args: dict[str, Any]) -> QueueFilter:
     return QueueFilter(desk=args.get("desk"), type=args.get("type"), draft_id=args.get("draft"))
 
 
-def queue_item_view(claim: Claim, draft: Draft) -> dict[str, Any]:
+def queue_item_view(claim: Claim, draft: Draft | DraftSummary) -> dict[str, Any]:
     """A claim as a checker sees it in the queue: the claim, its context, and its draft's urgency."""
     return {
         **claim_view(claim, None, {}),

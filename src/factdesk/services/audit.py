@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from ..domain.actors import Actor
@@ -54,7 +54,7 @@ def record_many(session: Session, actor: Actor, changes: list[Change]) -> None:
     """Write several audit events in one INSERT, without loading them as objects (for hot paths)."""
     now = utcnow()
     session.execute(
-        insert(AuditEvent.__table__),
+        insert(cast(Table, AuditEvent.__table__)),
         [{"created_at": now, "actor_id": actor.id, "actor": actor.label, "action": c.action, "draft_id": c.draft_id,
           "revision_id": c.revision_id, "claim_id": c.claim_id, "before": c.before, "after": c.after}
          for c in changes],

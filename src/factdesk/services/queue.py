@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import SimpleNamespace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, bindparam, func, or_, select, update
+from sqlalchemy import Select, Table, bindparam, func, or_, select, update
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
@@ -116,7 +116,7 @@ def lease_next_claim(
     _check_lease_cap(session, actor, cap, now)
     shape = (filters.desk is not None, filters.type is not None, filters.draft_id is not None, actor.desk is not None)
     expires = now + timedelta(seconds=lease_seconds)
-    params = {"now": now, "expires": expires, "actor_id": actor.id, "actor_desk": actor.desk,
+    params: dict[str, Any] = {"now": now, "expires": expires, "actor_id": actor.id, "actor_desk": actor.desk,
               "f_desk": filters.desk, "f_type": filters.type, "f_draft": filters.draft_id}
     if is_postgres(session):
         found = session.execute(_lease_statement(*shape), params).first()
@@ -143,9 +143,9 @@ def lease_next_claim(
         ), now)
     except Refusal as refusal:
         raise refusal_error(refusal, claim_id=row.id) from None
-    events = []
+    events: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
     if row.before_status == ClaimStatus.LEASED:
-        opened = {"status": ClaimStatus.OPEN.value, "leased_by_id": None, "lease_expires_at": None}
+        opened: dict[str, Any] = {"status": ClaimStatus.OPEN.value, "leased_by_id": None, "lease_expires_at": None}
         events.append(("claim.lease_expired", before, opened))
         before = opened
     events.append(("claim.leased", before, {"status": ClaimStatus.LEASED.value, "leased_by_id": actor.id,
@@ -178,7 +178,7 @@ def _candidate(by_desk: bool, by_type: bool, by_draft: bool, actor_has_desk: boo
         type=bindparam("f_type") if by_type else None,  # type: ignore[arg-type]
         draft_id=bindparam("f_draft") if by_draft else None,  # type: ignore[arg-type]
     )
-    actor_id = bindparam("actor_id")
+    actor_id: Any = bindparam("actor_id")
     candidate = (
         waiting_claims(bindparam("now"), filters)  # type: ignore[arg-type]
         .with_only_columns(
@@ -194,11 +194,11 @@ def _candidate(by_desk: bool, by_type: bool, by_draft: bool, actor_has_desk: boo
     return candidate
 
 
-_LEASE_VALUES = {"status": ClaimStatus.LEASED.value, "leased_by_id": bindparam("actor_id"),
+CLAIMS = cast(Table, Claim.__table__)
+_LEASE_VALUES: dict[str, Any] = {"status": ClaimStatus.LEASED.value, "leased_by_id": bindparam("actor_id"),
                  "lease_expires_at": bindparam("expires"), "updated_at": bindparam("now")}
 _LEASE_BY_ID = (
-    update(Claim.__table__).where(Claim.__table__.c.id == bindparam("claim_id")).values(**_LEASE_VALUES)
-    .returning(*Claim.__table__.c)
+    update(CLAIMS).where(CLAIMS.c.id == bindparam("claim_id")).values(**_LEASE_VALUES).returning(*CLAIMS.c)
 )
 
 
@@ -211,12 +211,11 @@ def _lease_statement(by_desk: bool, by_type: bool, by_draft: bool, actor_has_des
         .with_for_update(skip_locked=True, key_share=True, of=Claim)
         .cte("chosen")
     )
-    claims = Claim.__table__
     return (
-        update(claims)
-        .where(claims.c.id == chosen.c.id)
+        update(CLAIMS)
+        .where(CLAIMS.c.id == chosen.c.id)
         .values(**_LEASE_VALUES)
-        .returning(*claims.c, *(chosen.c[k].label(f"before_{k}") for k in _BEFORE), *(chosen.c[k] for k in _DRAFT))
+        .returning(*CLAIMS.c, *(chosen.c[k].label(f"before_{k}") for k in _BEFORE), *(chosen.c[k] for k in _DRAFT))
     )
 
 
