@@ -72,3 +72,15 @@ def test_quoted_terms_are_not_quotes(claims_of) -> None:  # type: ignore[no-unty
 def test_attribution_sources_and_speakers(claims_of, sentence, key, name) -> None:  # type: ignore[no-untyped-def]
     attrs = of_type(claims_of("Head\n\n" + sentence), "attribution")
     assert attrs and all(a.normalized.get(key) == name for a in attrs[-1:])
+
+
+def test_a_possessive_organisation_before_a_title(claims_of) -> None:  # type: ignore[no-untyped-def]
+    claims = claims_of("Head\n\nHalden's chief executive, Priya Raman, apologised on Tuesday.")
+    (role,) = of_type(claims, "role")
+    assert role.normalized == {"person": "Priya Raman", "role": "chief executive", "org": "Halden", "former": False}
+
+
+def test_an_organisation_tagged_as_a_person_is_still_a_source(claims_of) -> None:  # type: ignore[no-untyped-def]
+    claims = claims_of("Head\n\nNorthwind Freight, the Rotterdam-based shipping group, said it would cut 1,200 jobs.")
+    (attr,) = of_type(claims, "attribution")
+    assert attr.normalized.get("source") == "Northwind Freight"

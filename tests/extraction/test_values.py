@@ -95,3 +95,19 @@ def test_a_vote_tally_keeps_both_figures(claims_of) -> None:  # type: ignore[no-
 def test_numbers_in_names_and_pronoun_one_are_not_quantities(claims_of) -> None:  # type: ignore[no-untyped-def]
     claims = claims_of("Head\n\nThe LLaMA 4 model was rushed. Measles is one of several diseases that spread fast.")
     assert of_type(claims, "quantity") == []
+
+
+def test_clock_times_and_years_in_quotes_are_not_counts(claims_of) -> None:  # type: ignore[no-untyped-def]
+    claims = claims_of('Head\n\nThe quake hit at 8:55 p.m. local time. "It is the largest rise since 2009," he said.')
+    assert of_type(claims, "quantity") == []
+    assert [c.normalized["year"] for c in of_type(claims, "date")] == [2009]
+
+
+def test_a_figure_between_commas_after_a_name_is_an_age(claims_of) -> None:  # type: ignore[no-untyped-def]
+    got = _one(claims_of("Head\n\nPriya Raman, 52, apologised on Tuesday."), "quantity", "52")
+    assert (got["value"], got["unit"]) == (52, "year")
+
+
+def test_months_and_weekdays_in_names_are_not_dates(claims_of) -> None:  # type: ignore[no-untyped-def]
+    text = "Head\n\nThe playwright August Wilson spoke in November. Shops opened on Black Friday."
+    assert [c.text for c in of_type(claims_of(text, "2019-12-16"), "date")] == ["November"]

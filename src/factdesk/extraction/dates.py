@@ -33,6 +33,12 @@ _DATE = re.compile(
     r"(?:the\s)?(?:first|second)\shalf\sof\s(?:this|last)\syear)\b)",
     re.I,
 )
+_NAME_AFTER = re.compile(r"\s[A-Z][a-z]")
+_PREP_BEFORE = re.compile(
+    r"\b(?:in|on|since|until|by|from|of|early|late|mid|during|through|before|after|last|next|this|that|each)[\s-]$",
+    re.I,
+)
+_NAMED_DAY = re.compile(r"\b(?:Good|Black|Super|Ash|Cyber|Holy|Maundy|Palm|Easter|Bloody|Giving)\s$")
 # "May" is the month only after a preposition: "in May", "since May", "late May".
 _MAY_MONTH = re.compile(r"\b(?:in|on|since|until|by|from|of|early|late|mid|during|through|before|after)[\s-]May$", re.I)
 _FUTURE = re.compile(r"\b(?:will|shall|next|upcoming|coming|is to|are to|scheduled|plans? to|expected to)\b", re.I)
@@ -198,7 +204,10 @@ def find_dates(sent: Any, base: int, ctx: Context, quoted: list[tuple[int, int]]
             if _NO_YEAR_BEFORE.search(text[max(0, s - 12) : s]):
                 continue
             # A year inside a short quoted name ("Zrínyi 2026") names something; it dates nothing.
-            if any(qs <= offset + s and offset + e <= qe and qe - qs < 40 for qs, qe in quoted):
+            if any(
+                qs <= offset + s and offset + e <= qe and len(text[qs - offset : qe - offset].split()) <= 4
+                for qs, qe in quoted
+            ):
                 continue
             if _in_name(sent, offset + s):
                 continue  # "Euro 2020", "Vision 2030"
@@ -207,6 +216,10 @@ def find_dates(sent: Any, base: int, ctx: Context, quoted: list[tuple[int, int]]
             nxt = _DATE.match(text, e + 2)
             if nxt and (nxt.group("mdy") or nxt.group("dmy")):
                 continue
+        if m.group("my") and not m.group("y3") and _NAME_AFTER.match(text, e) and not _PREP_BEFORE.search(text[:s]):
+            continue  # "playwright August Wilson", "June Carter": a first name
+        if m.group("weekday") and _NAMED_DAY.search(text[max(0, s - 8) : s]):
+            continue  # "Good Friday", "Super Tuesday" name a day of their own
         if (
             m.group("my")
             and m.group("m3").lower() == "may"

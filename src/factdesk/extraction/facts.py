@@ -7,6 +7,7 @@ from typing import Any
 
 from .claims import Finding
 from .lexicon import word_set
+from .tokens import entities
 
 _ENTITY_LABELS = word_set(
     """PERSON ORG GPE NORP LOC FAC EVENT LAW PRODUCT DATE CARDINAL MONEY PERCENT QUANTITY ORDINAL
@@ -67,7 +68,8 @@ def find_facts(sents: list[tuple[Any, str]], base: int, found: list[Finding]) ->
         s_text = sent.text.strip()
         if not _checkable(sent, s_text, kind == "title"):
             continue
-        ents = sorted({e.text for e in sent.ents if e.label_ in _ENTITY_LABELS})
+        doc = sent.doc
+        ents = sorted({doc[i:j].text for i, j, label in entities(sent) if label in _ENTITY_LABELS})
         superlative = bool(_SUPERLATIVE.search(s_text))
         start = base + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
         end = start + len(s_text)

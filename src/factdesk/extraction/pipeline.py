@@ -196,7 +196,11 @@ def _to_claims(text: str, findings: list[Finding], sentences: list[tuple[int, in
         if entry is None:
             merged[fp] = g
         else:
-            entry["spans"].extend(sp for sp in g["spans"] if sp not in entry["spans"])
+            seen = entry.setdefault("seen", set(entry["spans"]))
+            for sp in g["spans"]:
+                if sp not in seen:
+                    seen.add(sp)
+                    entry["spans"].append(sp)
             entry["score"] = max(entry["score"], g["score"])
     claims = [
         Claim(

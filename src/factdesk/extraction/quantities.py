@@ -186,18 +186,31 @@ def find_quantities(
             else:
                 before = text[max(0, s - 20) : s]
                 unit, uend = _unit_after(doc, off + s + len(token_text))
+                if not unit and re.fullmatch(r"(?:1[5-9]|20)\d\d", token_text):
+                    continue  # a year the date reader passed over (a name such as "Euro 2020")
                 if token_text.lower() == "one" and not unit and not _AGE_BEFORE.search(before):
                     continue  # "one" as a pronoun ("one of several diseases")
                 if token_text.lower() == "one" and text[s + 3 : s + 7] == " of ":
                     continue
                 if _AGE_BEFORE.search(before) and unit in (None, "year"):
                     unit = "year"
+                elif unit is None and _is_age_apposition(doc, tok, text, e):
+                    unit = "year"  # "Priya Raman, 52, apologised"
+                    features += ("age",)
                 if unit in ("year", "years") and text[e : e + 5].lower().startswith((" old", "-old")):
                     features += ("age",)
                 norm = {"value": tidy(value), "unit": unit or "count"}
                 end = max(e, uend - off) if unit and uend - off - e < 40 else e
         out.append(Finding("quantity", base + off + s, base + off + end, norm, features))
     return out
+
+
+def _is_age_apposition(doc: Any, tok: Any, text: str, end: int) -> bool:
+    """A bare figure between commas right after a person's name is their age."""
+    if tok is None or tok.i < 2 or text[end : end + 1] != ",":
+        return False
+    comma, name = doc[tok.i - 1], doc[tok.i - 2]
+    return comma.text == "," and (name.ent_type_ == "PERSON" or name.pos_ == "PROPN") and name.text[:1].isupper()
 
 
 def _rank(word: str) -> int:

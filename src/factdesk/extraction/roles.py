@@ -9,6 +9,7 @@ from .claims import Finding
 from .context import Context
 from .lexicon import word_set
 from .speakers import ORG_WORDS
+from .tokens import entities
 
 # Head words of titles and positions. Kinship and nationality words ("son", "countryman") are not roles.
 ROLE_HEADS = word_set(
@@ -292,7 +293,10 @@ _ACRONYM = re.compile(r"((?:[A-Z][\w.&'’-]*\s(?:(?:of|for|and|the|on)\s)?){1,8
 def remember_people(doc: Any, text: str, ctx: Context) -> None:
     """Register every person named in the piece (`text` is doc.text, which spaCy rebuilds on each access)."""
     for m in _ACRONYM.finditer(text):
-        ctx.acronyms.setdefault(m.group(2), m.group(1).strip().removeprefix("the ").removeprefix("The "))
+        long_form = m.group(1).strip().removeprefix("the ").removeprefix("The ")
+        # "Britain's Financial Conduct Authority (FCA)": the owner is not part of the name.
+        long_form = re.split(r"['’]s\s", long_form)[-1]
+        ctx.acronyms.setdefault(m.group(2), long_form)
     for ent in doc.ents:
         if ent.label_ == "ORG" and "committee" in ent.text.lower():
             ctx.last_committee = _org_text(list(ent))
@@ -443,17 +447,17 @@ def _affiliations(sent: Any, base: int, ctx: Context, used: set[int]) -> list[Fi
     """'Sheldon Yett of UNICEF', 'Anderson Cooper, of CNN': a person with an organisation, no title."""
     doc = sent.doc
     out = []
-    for ent in sent.ents:
-        if ent.label_ != "PERSON" or ent.start in used:
+    for start, end, label in entities(sent):
+        if label != "PERSON" or start in used:
             continue
-        i = ent.end
+        i = end
         if i < sent.end and doc[i].text == ",":
             i += 1
         if i + 1 < sent.end and doc[i].lower_ == "of" and doc[i + 1].ent_type_ == "ORG":
-            org, end = _org_after(doc, i, sent.end)
+            org, org_end = _org_after(doc, i, sent.end)
             if org:
-                norm = {"person": ctx.full_name(ent.text), "org": org}
-                out.append(_finding(doc, base, ent.start, end, norm, ("affiliation",)))
+                norm = {"person": ctx.full_name(doc[start:end].text), "org": org}
+                out.append(_finding(doc, base, start, org_end, norm, ("affiliation",)))
     return out
 
 
