@@ -76,7 +76,9 @@ def submit_draft(session: Session, actor: Actor, sub: Submission, *, debounce: f
     if sub.external_id is not None:
         query = select(Draft).where(Draft.source == sub.source, Draft.external_id == sub.external_id)
         if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
+            # NO KEY UPDATE: rows inserted meanwhile that point at the draft (audit events, leases' audit)
+            # take KEY SHARE on it and must neither wait on nor deadlock with this lock.
+            query = query.with_for_update(key_share=True)
         draft = session.scalar(query)
     created_draft = draft is None
     if draft is None:

@@ -73,7 +73,7 @@ def store_claims(session: Session, revision_id: int, result: Extraction) -> str:
     """Store an extraction's claims for a revision and move its draft on (one unit of work)."""
     query = select(Revision).where(Revision.id == revision_id)
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
+        query = query.with_for_update(key_share=True)
     revision = session.scalar(query)
     if revision is None:
         return "missing"
