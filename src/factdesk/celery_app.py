@@ -15,7 +15,8 @@ from .services.outbox import Send
 
 log = logging.getLogger(__name__)
 
-TASK_MODULES = ["factdesk.tasks.extraction", "factdesk.tasks.maintenance", "factdesk.tasks.notify"]
+TASK_MODULES = ["factdesk.tasks.extraction", "factdesk.tasks.maintenance", "factdesk.tasks.notify",
+                "factdesk.tasks.inbox"]
 
 
 def create_celery(settings: Settings) -> Celery:
@@ -48,6 +49,11 @@ def create_celery(settings: Settings) -> Celery:
         beat_schedule={
             "sweep-outbox": {
                 "task": "factdesk.sweep_outbox",
+                "schedule": settings.sweep_interval_seconds,
+            },
+            # Drains CMS saves a lost drain message (or a broker outage) left in the inbox.
+            "drain-inbox": {
+                "task": "factdesk.process_inbox",
                 "schedule": settings.sweep_interval_seconds,
             },
             "expire-leases": {

@@ -213,10 +213,13 @@ def extract(file: Path, output: str, input_format: str | None, reference_date) -
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes")
-def api(host: str, port: int, workers: int) -> None:
+@click.option("--threads", default=4, show_default=True, type=int,
+              help="threads per worker (gthread); concurrent CMS saves in one process share a commit")
+def api(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the API with gunicorn."""
     os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
-                               "--workers", str(workers), "--access-logfile", "-",
+                               "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+                               "--access-logfile", "-",
                                "--graceful-timeout", "20", "factdesk.wsgi:app"])
 
 

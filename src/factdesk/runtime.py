@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from celery import Celery
 from sqlalchemy import Engine
@@ -11,6 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from .config import Settings
 from .db import make_engine, make_session_factory
 from .services import outbox
+
+if TYPE_CHECKING:
+    from .cms.drain import DrainSignal
+    from .services.inbox_writer import InboxWriter
 
 
 class Runtime:
@@ -36,6 +41,21 @@ class Runtime:
         from .celery_app import CelerySender
 
         return CelerySender(self.celery)
+
+    @cached_property
+    def drain_signal(self) -> DrainSignal:
+        """Asks the workers to drain the CMS inbox (see cms.drain); its thread starts on first use."""
+        from .cms.drain import DrainSignal
+        from .services.inbox import DRAIN_TASK
+
+        return DrainSignal(self.settings.broker_url, lambda: self.celery.send_task(DRAIN_TASK, retry=False))
+
+    @cached_property
+    def inbox_writer(self) -> InboxWriter:
+        """Stores CMS saves, committing concurrent requests' rows together (see services.inbox_writer)."""
+        from .services.inbox_writer import InboxWriter
+
+        return InboxWriter(self.engine)
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from factdesk.cms.schemes import factdesk as factdesk_scheme
 from factdesk.db import unit_of_work
-from factdesk.models import AuditEvent, CmsSave, Draft, OutboxJob, Revision
+from factdesk.models import AuditEvent, CmsInboxItem, CmsSave, Draft, OutboxJob, Revision
+from factdesk.services.inbox import count_waiting, drain_inbox
 from factdesk.services.integrations import add_integration
 
 CAPTURES = Path(__file__).parent.parent / "fixtures" / "cms"
@@ -38,7 +39,7 @@ def count_rows(sessions, *models) -> tuple[int, ...]:  # type: ignore[no-untyped
         return tuple(s.scalar(select(func.count()).select_from(m)) or 0 for m in models)
 
 
-STORED = (Draft, Revision, CmsSave, OutboxJob, AuditEvent)
+STORED = (CmsInboxItem, Draft, Revision, CmsSave, OutboxJob, AuditEvent)
 
 
 @pytest.fixture
@@ -50,6 +51,40 @@ def integrations(sessions):  # type: ignore[no-untyped-def]
             add_integration(s, name, secret, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def drain(sessions, settings):  # type: ignore[no-untyped-def]
+    """Place every save waiting in the inbox, as the worker's `factdesk.process_inbox` does.
+
+    A real worker started by an earlier test may be draining too (its periodic drain runs every second)
+    and hold the batch in flight, so this waits until no row is left waiting.
+    """
+
+    def run() -> None:
+        deadline = time.monotonic() + 30
+        while True:
+            drain_inbox(sessions, debounce=settings.debounce_seconds)
+            with unit_of_work(sessions) as s:
+                if count_waiting(s) == 0:
+                    return
+            assert time.monotonic() < deadline, "the inbox did not drain"
+            time.sleep(0.05)
+
+    return run
+
+
+@pytest.fixture
+def placed(drain, sessions):  # type: ignore[no-untyped-def]
+    """Drain the inbox, then say what became of each save a hook answer stored: outcome, draft_id, revision_id."""
+
+    def of(response) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+        drain()
+        with unit_of_work(sessions) as s:
+            rows = [s.get(CmsInboxItem, save["receipt"]) for save in response.json["saves"]]
+            return [{"outcome": r.outcome, "draft_id": r.draft_id, "revision_id": r.revision_id} for r in rows]
+
+    return of
 
 
 @pytest.fixture

@@ -11,16 +11,18 @@ def revisions(client, headers, draft_id):  # type: ignore[no-untyped-def]
     return client.get(f"/api/v1/drafts/{draft_id}/revisions", headers=headers).json
 
 
-def test_ghost_added_then_edited(integrations, replay, client, users, sessions):
+def test_ghost_added_then_edited(integrations, replay, placed, client, users, sessions):
     integrations("ghost", GHOST_SECRET, fmt="ghost")
     _, editor = users.make("eve", "editor")
     added = replay(capture("ghost_post.added"), "ghost")
     assert added.status_code == 202, added.json
     assert added.json["status"] == "accepted"
-    save = added.json["saves"][0]
-    assert save["external_id"] == "6b0ac49b07fb6c5097026aca" and save["outcome"] == "created"
+    answer = added.json["saves"][0]
+    assert answer["external_id"] == "6b0ac49b07fb6c5097026aca" and answer["outcome"] == "accepted"
+    [save] = placed(added)
+    assert save["outcome"] == "created"
     edited = replay(capture("ghost_post.edited"), "ghost")
-    assert edited.status_code == 202 and edited.json["saves"][0]["draft_id"] == save["draft_id"]
+    assert edited.status_code == 202 and placed(edited)[0]["draft_id"] == save["draft_id"]
     revs = revisions(client, editor, save["draft_id"])
     assert [r["number"] for r in revs] == [1, 2]
     assert "largest increase since 2009" in revs[1]["text"] and "largest" not in revs[0]["text"]
@@ -30,33 +32,34 @@ def test_ghost_added_then_edited(integrations, replay, client, users, sessions):
     assert draft["current_revision"]["id"] == revs[1]["id"]
 
 
-def test_strapi_create_update_and_publish(integrations, replay, client, users):
+def test_strapi_create_update_and_publish(integrations, replay, placed, client, users):
     integrations("strapi", SHARED_TOKEN, fmt="strapi")
     _, editor = users.make("eve", "editor")
     created = replay(capture("strapi_entry.create"), "strapi")
     assert created.status_code == 202
-    draft_id = created.json["saves"][0]["draft_id"]
     assert created.json["saves"][0]["external_id"] == "f2jfw8ei4dkxox4fb1ifxvhx"
+    draft_id = placed(created)[0]["draft_id"]
     assert replay(capture("strapi_entry.update"), "strapi").status_code == 202
     # Publish sends an update and then entry.publish with the same text and updatedAt: nothing new.
     before_publish = replay(capture("strapi_entry.update_before_publish"), "strapi")
     assert before_publish.status_code == 200 and before_publish.json["status"] == "unchanged"
     published = replay(capture("strapi_entry.publish"), "strapi")
     assert published.status_code == 200 and published.json["status"] == "duplicate"
+    assert placed(before_publish) == [{"outcome": "unchanged", "draft_id": draft_id,
+                                       "revision_id": revisions(client, editor, draft_id)[-1]["id"]}]
     revs = revisions(client, editor, draft_id)
     assert len(revs) == 2
     # Blocks became paragraphs: each sentence stands on its own.
     assert "4.2%, to $1.3 billion.\n\nUnemployment" in revs[1]["text"]
 
 
-def test_directus_flow(integrations, replay, client, users):
+def test_directus_flow(integrations, replay, placed, client, users):
     integrations("directus", SHARED_TOKEN, fmt="directus")
     _, editor = users.make("eve", "editor")
     r = replay(capture("directus_articles.items.update"), "directus")
     assert r.status_code == 202
-    save = r.json["saves"][0]
-    assert save["external_id"] == "articles/1"
-    text = revisions(client, editor, save["draft_id"])[0]["text"]
+    assert r.json["saves"][0]["external_id"] == "articles/1"
+    text = revisions(client, editor, placed(r)[0]["draft_id"])[0]["text"]
     assert text.startswith("Council approves 4.2% budget increase")
     assert "finance director said." in text and "<p>" not in text
 

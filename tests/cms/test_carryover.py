@@ -27,18 +27,19 @@ def rate_everything(sessions, revision_id, checker_id, rating="accurate"):  # ty
             claim.status = "verdict"
 
 
-def test_an_edit_of_one_figure_reopens_only_the_claims_holding_it(integrations, post_generic, sessions, users):
+def test_an_edit_of_one_figure_reopens_only_the_claims_holding_it(integrations, post_generic, placed, sessions,
+                                                                   users):
     integrations("cms", GENERIC_SECRET)
     checker, _ = users.make("carl", "checker")
-    first = post_generic("cms", {"id": "a1", "version": 1, "title": "Budget", "body": TEXT}).json["saves"][0]
+    [first] = placed(post_generic("cms", {"id": "a1", "version": 1, "title": "Budget", "body": TEXT}))
     assert extract_revision(sessions, first["revision_id"]) == "stored"
     old = claims_of(sessions, first["revision_id"])
     assert any(c.text == "3.1%" for c in old) and len(old) >= 5
     rate_everything(sessions, first["revision_id"], checker.id)
 
     # The figure changes, and a longer title moves every offset.
-    second = post_generic("cms", {"id": "a1", "version": 2, "title": "Budget update",
-                                  "body": TEXT.replace("3.1%", "3.4%")}).json["saves"][0]
+    [second] = placed(post_generic("cms", {"id": "a1", "version": 2, "title": "Budget update",
+                                           "body": TEXT.replace("3.1%", "3.4%")}))
     assert extract_revision(sessions, second["revision_id"]) == "stored"
     new = claims_of(sessions, second["revision_id"])
     old_by_id = {c.id: c for c in claims_of(sessions, first["revision_id"])}
@@ -67,8 +68,8 @@ def test_an_edit_of_one_figure_reopens_only_the_claims_holding_it(integrations, 
         assert s.scalar(select(Draft.status)) == "in_review"
 
     # A third revision keeps only the first sentence: the others' claims are retired as removed.
-    third = post_generic("cms", {"id": "a1", "version": 3, "title": "Budget update",
-                                 "body": TEXT.replace("3.1%", "3.4%").split(" Unemployment")[0]}).json["saves"][0]
+    [third] = placed(post_generic("cms", {"id": "a1", "version": 3, "title": "Budget update",
+                                          "body": TEXT.replace("3.1%", "3.4%").split(" Unemployment")[0]}))
     assert extract_revision(sessions, third["revision_id"]) == "stored"
     latest = claims_of(sessions, third["revision_id"])
     assert latest and all(c.status == "verdict" for c in latest)
@@ -80,10 +81,11 @@ def test_an_edit_of_one_figure_reopens_only_the_claims_holding_it(integrations, 
         assert s.scalar(select(Draft.status)) == "cleared"  # every claim still there has a verdict
 
 
-def test_a_new_revision_of_an_approved_draft_closes_the_gate(integrations, post_generic, sessions, users):
+def test_a_new_revision_of_an_approved_draft_closes_the_gate(integrations, post_generic, placed, drain, sessions,
+                                                             users):
     integrations("cms", GENERIC_SECRET, callback_url="http://127.0.0.1:9/hook")
     editor, _ = users.make("eve", "editor")
-    first = post_generic("cms", {"id": "a1", "version": 1, "body": TEXT}).json["saves"][0]
+    [first] = placed(post_generic("cms", {"id": "a1", "version": 1, "body": TEXT}))
     with unit_of_work(sessions) as s:
         draft = s.get(Draft, first["draft_id"])
         s.add(Approval(draft_id=draft.id, revision_id=first["revision_id"],
@@ -91,13 +93,15 @@ def test_a_new_revision_of_an_approved_draft_closes_the_gate(integrations, post_
         draft.status = "approved"
     r = post_generic("cms", {"id": "a1", "version": 2, "body": TEXT.replace("3.1%", "3.4%")})
     assert r.status_code == 202
+    [second] = placed(r)
     with unit_of_work(sessions) as s:
         [event] = s.scalars(select(EventDelivery)).all()
         assert event.event == "gate.closed" and event.status == "pending"
         assert event.payload["draft"]["external_id"] == "a1"
-        assert event.payload["draft"]["revision_id"] == r.json["saves"][0]["revision_id"]
+        assert event.payload["draft"]["revision_id"] == second["revision_id"]
         assert s.scalar(select(Draft.status)) == "extracting"
     # A further edit finds the gate closed already: no second event.
     post_generic("cms", {"id": "a1", "version": 3, "body": TEXT.replace("3.1%", "3.5%")})
+    drain()
     with unit_of_work(sessions) as s:
         assert len(s.scalars(select(EventDelivery)).all()) == 1

@@ -7,7 +7,7 @@ import json
 from sqlalchemy import func, select
 
 from factdesk.db import unit_of_work
-from factdesk.models import CmsSave, Draft, OutboxJob, Revision
+from factdesk.models import CmsInboxItem, CmsSave, Draft, OutboxJob, Revision
 from factdesk.services.extraction import extract_revision
 from tests.cms.conftest import GENERIC_SECRET, GHOST_SECRET, capture
 
@@ -20,27 +20,35 @@ def current_text(client, headers, draft_id):  # type: ignore[no-untyped-def]
     return next(r["text"] for r in revs if r["id"] == draft["current_revision"]["id"]), len(revs)
 
 
-def test_the_same_save_delivered_twice_is_one_revision(integrations, post_generic, sessions):
+def test_the_same_save_delivered_twice_is_one_revision(integrations, post_generic, drain, sessions):
     integrations("cms", GENERIC_SECRET)
     save = {"id": "a1", "version": 3, "body": TEXT.format(5)}
     first = post_generic("cms", save)
     again = post_generic("cms", save)
     assert first.status_code == 202
     assert again.status_code == 200 and again.json["status"] == "duplicate"
-    assert again.json["saves"][0]["revision_id"] == first.json["saves"][0]["revision_id"]
+    assert again.json["saves"][0]["receipt"] is None  # nothing stored for it
+    drain()
+    # ... also once the first is a revision.
+    late = post_generic("cms", save)
+    assert late.status_code == 200 and late.json["status"] == "duplicate"
+    drain()
     with unit_of_work(sessions) as s:
+        assert s.scalar(select(func.count()).select_from(CmsInboxItem)) == 1
         assert s.scalar(select(func.count()).select_from(Revision)) == 1
         assert s.scalar(select(func.count()).select_from(OutboxJob)) == 1
 
 
-def test_an_older_version_arriving_late_is_history_never_current(integrations, post_generic, client, users):
+def test_an_older_version_arriving_late_is_history_never_current(integrations, post_generic, placed, client,
+                                                                  users):
     integrations("cms", GENERIC_SECRET)
     _, editor = users.make("eve", "editor")
     post_generic("cms", {"id": "a1", "version": 1, "body": TEXT.format(1), "title": "One"})
     newest = post_generic("cms", {"id": "a1", "version": 3, "body": TEXT.format(3), "title": "Three"})
     late = post_generic("cms", {"id": "a1", "version": 2, "body": TEXT.format(2), "title": "Two"})
     assert late.status_code == 200 and late.json["status"] == "stale"
-    draft_id = newest.json["saves"][0]["draft_id"]
+    assert placed(late)[0]["outcome"] == "stale"  # the worker agrees
+    draft_id = placed(newest)[0]["draft_id"]
     text, count = current_text(client, editor, draft_id)
     assert "3 million" in text and count == 3  # the late one is kept as history
     assert client.get(f"/api/v1/drafts/{draft_id}", headers=editor).json["title"] == "Three"
@@ -49,7 +57,7 @@ def test_an_older_version_arriving_late_is_history_never_current(integrations, p
     assert again.json["status"] == "duplicate"
 
 
-def test_same_text_saved_again_queues_no_extraction(integrations, post_generic, sessions):
+def test_same_text_saved_again_queues_no_extraction(integrations, post_generic, placed, sessions):
     integrations("cms", GENERIC_SECRET)
     post_generic("cms", {"id": "a1", "version": 1, "body": TEXT.format(1)})
     r = post_generic("cms", {"id": "a1", "version": 2, "body": TEXT.format(1)})
@@ -57,11 +65,13 @@ def test_same_text_saved_again_queues_no_extraction(integrations, post_generic, 
     # ... and a save between them that arrives last is older than the newest version seen: stale.
     late = post_generic("cms", {"id": "a1", "version": 1, "body": TEXT.format(9)})
     assert late.json["status"] == "stale"
+    assert [placed(x)[0]["outcome"] for x in (r, late)] == ["unchanged", "stale"]
     with unit_of_work(sessions) as s:
         assert s.scalar(select(func.count()).select_from(OutboxJob)) == 1
 
 
-def test_ghost_create_and_edit_in_one_second_are_ordered_by_their_texts(integrations, replay, client, users):
+def test_ghost_create_and_edit_in_one_second_are_ordered_by_their_texts(integrations, replay, placed, client,
+                                                                         users):
     """Ghost's updated_at has whole seconds: an edit within the creation's second carries the same one.
     Delivered edit-first, the creation must still not become current."""
     integrations("ghost", GHOST_SECRET, fmt="ghost")
@@ -76,11 +86,12 @@ def test_ghost_create_and_edit_in_one_second_are_ordered_by_their_texts(integrat
     late_create = replay(added, "ghost")
     assert first.status_code == 202
     assert late_create.status_code == 200 and late_create.json["status"] == "stale"
-    text, count = current_text(client, editor, first.json["saves"][0]["draft_id"])
+    assert placed(late_create)[0]["outcome"] == "stale"
+    text, count = current_text(client, editor, placed(first)[0]["draft_id"])
     assert "largest increase since 2009" in text and count == 2
 
 
-def test_ghost_same_second_in_order_makes_the_edit_current(integrations, replay, client, users):
+def test_ghost_same_second_in_order_makes_the_edit_current(integrations, replay, placed, client, users):
     integrations("ghost", GHOST_SECRET, fmt="ghost")
     _, editor = users.make("eve", "editor")
     added, edited = capture("ghost_post.added"), capture("ghost_post.edited")
@@ -92,7 +103,8 @@ def test_ghost_same_second_in_order_makes_the_edit_current(integrations, replay,
     assert replay(added, "ghost").status_code == 202
     r = replay(edited, "ghost")
     assert r.status_code == 202, r.json  # not mistaken for a redelivery of the same second
-    text, _ = current_text(client, editor, r.json["saves"][0]["draft_id"])
+    assert placed(r)[0]["outcome"] == "created"
+    text, _ = current_text(client, editor, placed(r)[0]["draft_id"])
     assert "largest increase since 2009" in text
 
 
@@ -102,7 +114,7 @@ def _ghost_sign(body: bytes, t_ms: int) -> str:
     return f"sha256={signature(GHOST_SECRET, str(t_ms), body)}, t={t_ms}"
 
 
-def test_a_storm_of_saves_extracts_only_each_drafts_newest_revision(integrations, post_generic, sessions):
+def test_a_storm_of_saves_extracts_only_each_drafts_newest_revision(integrations, post_generic, drain, sessions):
     """200 saves to 10 drafts: every revision stored, one live extraction job per draft; running every job
     that was ever queued (as a worker would, superseded ones included) extracts 10 revisions, the newest."""
     integrations("cms", GENERIC_SECRET)
@@ -110,6 +122,7 @@ def test_a_storm_of_saves_extracts_only_each_drafts_newest_revision(integrations
         for doc in range(10):
             r = post_generic("cms", {"id": f"d{doc}", "version": version, "body": TEXT.format(version * 100 + doc)})
             assert r.status_code == 202
+    drain()
     with unit_of_work(sessions) as s:
         assert s.scalar(select(func.count()).select_from(Revision)) == 200
         jobs = list(s.scalars(select(OutboxJob)))

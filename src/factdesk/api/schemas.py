@@ -150,9 +150,10 @@ class ClaimListSchema(ma.Schema):
 
 class WebhookSaveResultSchema(ma.Schema):
     external_id = fields.String(metadata={"description": "The CMS's document id (Contentful: `<entry>/<locale>`)"})
-    outcome = fields.String(metadata={"description": "created, unchanged, duplicate or stale"})
-    draft_id = fields.Integer()
-    revision_id = fields.Integer()
+    outcome = fields.String(metadata={"description": "accepted (stored; becomes the draft's newest revision), "
+                                      "unchanged, stale (stored as history) or duplicate (nothing stored)"})
+    receipt = fields.Integer(allow_none=True, metadata={"description": "The stored save's inbox id; null for a "
+                                                        "duplicate"})
 
 
 class WebhookResultSchema(ma.Schema):

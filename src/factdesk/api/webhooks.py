@@ -1,7 +1,8 @@
 """The CMS save hook: POST /api/v1/webhooks/cms/{integration}, authenticated by the integration's own scheme.
 
 Not behind API tokens: each integration proves itself by signing (or bearing a secret) over the raw body.
-The handler verifies, adapts and stores in one short transaction and answers; extraction runs in a worker.
+The handler verifies and adapts the save, stores it in the inbox with one INSERT and answers; a worker
+places it in its draft (services.inbox) and extracts it once the draft is quiet.
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ from typing import Any
 from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy.exc import IntegrityError
 
 from ..cms import InboundRequest, PayloadError, SignatureError, adapt, verify
 from ..cms.ratelimit import Limiter, make_limiter
 from ..db import unit_of_work
 from ..services import integrations as integrations_service
+from ..services.inbox import ACCEPTED, check_save
 from ..services.integrations import IntegrationView
-from ..services.webhooks import receive_save
 from .errors import error_response
 from .schemas import WebhookResultSchema
 
@@ -88,20 +88,24 @@ def _refused(status: int, message: str, key: str) -> Any:
 @blp.route("/webhooks/cms/<string:integration>")
 class CmsWebhook(MethodView):
     @blp.doc(security=[])
-    @blp.response(202, WebhookResultSchema, description="Stored; claims are extracted once the draft is quiet")
+    @blp.response(202, WebhookResultSchema,
+                  description="Stored durably; a worker makes it a revision and extracts it once the draft is quiet")
     @blp.alt_response(200, schema=WebhookResultSchema,
-                      description='Known already: "duplicate", "unchanged", "stale" (kept as history) or "ignored"')
+                      description='Known already: "duplicate" (nothing stored), "unchanged", "stale" (stored as '
+                                  'history) or "ignored"')
     @blp.alt_response(400, description="Malformed JSON or not application/json")
     @blp.alt_response(401, description="Missing or bad signature, or outside the replay window")
     @blp.alt_response(404, description="No such integration")
     @blp.alt_response(413, description="Body over FACTDESK_MAX_BODY_BYTES")
     @blp.alt_response(422, description="JSON, but not the shape the integration's format expects")
     @blp.alt_response(429, description="Too many failed deliveries from this client")
+    @blp.alt_response(503, description="The save could not be stored (database down); retry after Retry-After")
     def post(self, integration: str):  # type: ignore[no-untyped-def]
         """Receive a CMS save, authenticated by the integration's scheme over the raw request bytes.
 
-        Answers within milliseconds; the draft's claims are extracted by a worker once the draft has had
-        no save for `FACTDESK_DEBOUNCE_SECONDS`.
+        Answers within milliseconds, once the save is committed to the inbox; a worker then stores it as a
+        revision (usually within a second) and extracts the draft's claims once the draft has had no save for
+        `FACTDESK_DEBOUNCE_SECONDS`.
         """
         runtime = _runtime()
         settings = runtime.settings
@@ -142,20 +146,14 @@ class CmsWebhook(MethodView):
                                   errors={"json": {"_schema": [exc.message]}, "expected": exc.expected})
         if not saves:
             return {"status": "ignored", "saves": []}, 200
-
-        results = [self._store(view, save, settings.debounce_seconds) for save in saves]
-        created = any(r.outcome == "created" for r in results)
-        status = "accepted" if created else results[0].outcome
-        return {"status": status, "saves": [r.__dict__ for r in results]}, 202 if created else 200
-
-    @staticmethod
-    def _store(view: IntegrationView, save, debounce: float):  # type: ignore[no-untyped-def]
-        for attempt in (1, 2):
-            try:
-                with unit_of_work(_runtime().sessions) as session:
-                    return receive_save(session, view, save, debounce=debounce)
-            except IntegrityError:
-                # Two first deliveries of one document raced; the second finds the first's draft.
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        checked = [check_save(save) for save in saves]  # a save with no text: Invalid (422), nothing stored
+        try:
+            receipts = runtime.inbox_writer.store(view.id, checked)
+        except Exception as exc:  # the database is down or too slow: the CMS must retry, nothing was accepted
+            log.warning("webhook %s: could not store the save: %s", integration, exc)
+            return error_response(503, "The save could not be stored; retry shortly.", headers={"Retry-After": "5"})
+        if any(r.receipt is not None for r in receipts):
+            runtime.drain_signal.notify()
+        accepted = any(r.outcome == ACCEPTED for r in receipts)
+        return ({"status": ACCEPTED if accepted else receipts[0].outcome, "saves": [r.__dict__ for r in receipts]},
+                202 if accepted else 200)

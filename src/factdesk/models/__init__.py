@@ -7,7 +7,7 @@ from .claims import Claim, Verdict
 from .drafts import Draft, Integration, Revision
 from .outbox import OutboxJob
 from .users import ApiToken, User
-from .webhooks import CmsSave, EventDelivery
+from .webhooks import CmsInboxItem, CmsSave, EventDelivery
 
 __all__ = [
     "ApiToken",
@@ -15,6 +15,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Claim",
+    "CmsInboxItem",
     "CmsSave",
     "Draft",
     "EventDelivery",

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, JSONType, UTCDateTime, utcnow
 
-
 # The partial-index predicate of the queue indexes; a query must repeat it for the index to apply.
 WAITING = "status IN ('open', 'leased')"
 

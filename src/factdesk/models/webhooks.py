@@ -1,14 +1,51 @@
-"""CMS traffic: the saves a CMS delivered (for ordering and de-duplication) and the events we send back."""
+"""CMS traffic: the inbox of received saves, the saves placed in drafts (ordering, de-duplication), and the
+events we send back."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, JSONType, UTCDateTime, utcnow
+
+
+class CmsInboxItem(Base):
+    """One save as the hook received it: verified, adapted, durable, waiting for (or done by) a worker.
+
+    The request path only inserts these; `services.inbox.drain_inbox` turns them into revisions in id order.
+    `answer` is what the CMS was told (accepted, unchanged, stale); `outcome`, `draft_id` and `revision_id`
+    are what the worker made of it. Rows stay after processing (without their payload) as the receipts that
+    the next delivery of the same document is compared with.
+    """
+
+    __tablename__ = "cms_inbox"
+
+    # BIGINT on PostgreSQL; SQLite only auto-increments an INTEGER primary key.
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(200))
+    source_order: Mapped[int | None] = mapped_column(BigInteger)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    previous_hash: Mapped[str | None] = mapped_column(String(64))
+    # The adapted save (cms.Save.to_json()); plain JSON, not JSONB: it is written once and read once.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    answer: Mapped[str] = mapped_column(String(20))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    draft_id: Mapped[int | None] = mapped_column(Integer)
+    revision_id: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_cms_inbox_document", "integration_id", "external_id", "source_order"),
+        # The drain's work list: only unprocessed rows are in it, so it stays small however long the inbox.
+        Index("ix_cms_inbox_pending", "id", postgresql_where=text("processed_at IS NULL"),
+              sqlite_where=text("processed_at IS NULL")),
+    )
 
 
 class CmsSave(Base):

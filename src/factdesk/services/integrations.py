@@ -95,8 +95,10 @@ def get_integration(session: Session, name: str) -> Integration:
 def find_integration(session: Session, name: str) -> IntegrationView | None:
     """The integration called `name`, as plain values, or None."""
     row = session.scalar(select(Integration).where(Integration.name == name))
-    if row is None:
-        return None
+    return None if row is None else integration_view(row)
+
+
+def integration_view(row: Integration) -> IntegrationView:
     return IntegrationView(row.id, row.name, row.format, row.scheme, tuple(row.secrets or ()), row.user_id,
                            row.callback_url)
 

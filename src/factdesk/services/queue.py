@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 from types import SimpleNamespace
-from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, func, or_, select, update
@@ -23,7 +23,6 @@ from .claims_access import (
     decide_on_claim,
     end_expired_lease,
     is_postgres,
-    lease_state,
     lock_claim,
     move_lease,
     refusal_error,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -68,14 +69,27 @@ def place_save(
         .order_by(CmsSave.source_order.desc(), CmsSave.id.desc())
         .limit(1)
     )
-    if head is None or cms.order > head.source_order:
-        return Placement.NEWER, None
-    if cms.order < head.source_order:
-        return Placement.STALE, None
-    return (Placement.NEWER if _follows(digest, prev_hash, head) else Placement.STALE), None
+    return place_after(head, cms.order, digest, prev_hash), None
 
 
-def _follows(digest: str, prev_hash: str | None, head: CmsSave) -> bool:
+class SaveHead(Protocol):
+    """The newest non-stale save of a document, as far as placing the next one needs it."""
+
+    source_order: int
+    content_hash: str
+    previous_hash: str | None
+
+
+def place_after(head: SaveHead | None, order: int, digest: str, prev_hash: str | None) -> Placement:
+    """NEWER or STALE: where a save that is not a redelivery goes, given the document's newest save."""
+    if head is None or order > head.source_order:
+        return Placement.NEWER
+    if order < head.source_order:
+        return Placement.STALE
+    return Placement.NEWER if _follows(digest, prev_hash, head) else Placement.STALE
+
+
+def _follows(digest: str, prev_hash: str | None, head: SaveHead) -> bool:
     """Of two different texts with the same CMS version, is the new one (digest) the later?"""
     if prev_hash is not None and prev_hash == head.content_hash:
         return True  # it says it replaced the head's text

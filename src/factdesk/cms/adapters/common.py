@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -39,6 +39,23 @@ class Save:
     desk: str | None = None
     deadline: datetime | None = None
     reference_date: date | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON values (dates as ISO 8601), so a save can wait in the inbox; `from_json` reverses it."""
+        data = asdict(self)
+        for key in ("deadline", "reference_date"):
+            if data[key] is not None:
+                data[key] = data[key].isoformat()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Save:
+        values = dict(data)
+        if values.get("deadline") is not None:
+            values["deadline"] = datetime.fromisoformat(values["deadline"])
+        if values.get("reference_date") is not None:
+            values["reference_date"] = date.fromisoformat(values["reference_date"])
+        return cls(**values)
 
 
 def need(obj: Any, key: str, kind: type | tuple[type, ...], where: str, expected: str) -> Any:

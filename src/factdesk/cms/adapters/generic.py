@@ -37,9 +37,13 @@ class GenericSaveSchema(ma.Schema):
     reference_date = fields.Date(load_default=None, allow_none=True)
 
 
+# Built once: a schema's construction costs more than a load, and loading keeps no state in it.
+_SCHEMA = GenericSaveSchema()
+
+
 def adapt(payload: Any, headers: dict[str, str]) -> list[Save]:
     try:
-        data = GenericSaveSchema().load(payload if isinstance(payload, dict) else {"": payload})
+        data = _SCHEMA.load(payload if isinstance(payload, dict) else {"": payload})
     except ma.ValidationError as exc:
         raise PayloadError(f"not the factdesk format: {exc.messages}", EXPECTED) from None
     order = data["version"]

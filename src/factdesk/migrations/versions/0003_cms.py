@@ -1,4 +1,5 @@
-"""The CMS save hook: the saves a CMS delivered (ordering, de-duplication) and outbound event deliveries.
+"""The CMS save hook: the inbox of received saves, the saves placed in drafts (ordering, de-duplication) and
+outbound event deliveries.
 
 Revision ID: 0003
 Revises: 0002
@@ -18,6 +19,33 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgres
 
 
 def upgrade() -> None:
+    op.create_table(
+        "cms_inbox",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("integration_id", sa.Integer(), nullable=False),
+        sa.Column("external_id", sa.String(length=200), nullable=False),
+        sa.Column("source_order", sa.BigInteger(), nullable=True),
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("previous_hash", sa.String(length=64), nullable=True),
+        sa.Column("payload", sa.JSON(), nullable=True),
+        sa.Column("answer", sa.String(length=20), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("outcome", sa.String(length=20), nullable=True),
+        sa.Column("draft_id", sa.Integer(), nullable=True),
+        sa.Column("revision_id", sa.Integer(), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(["integration_id"], ["integrations.id"],
+                                name=op.f("fk_cms_inbox_integration_id_integrations"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_cms_inbox")),
+    )
+    with op.batch_alter_table("cms_inbox", schema=None) as batch_op:
+        batch_op.create_index("ix_cms_inbox_document", ["integration_id", "external_id", "source_order"],
+                              unique=False)
+        batch_op.create_index("ix_cms_inbox_pending", ["id"], unique=False,
+                              postgresql_where=sa.text("processed_at IS NULL"),
+                              sqlite_where=sa.text("processed_at IS NULL"))
+
     op.create_table(
         "cms_saves",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -74,3 +102,7 @@ def downgrade() -> None:
     with op.batch_alter_table("cms_saves", schema=None) as batch_op:
         batch_op.drop_index("ix_cms_saves_draft_id")
     op.drop_table("cms_saves")
+    with op.batch_alter_table("cms_inbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_cms_inbox_pending")
+        batch_op.drop_index("ix_cms_inbox_document")
+    op.drop_table("cms_inbox")

@@ -1,0 +1,104 @@
+"""Group commit for the CMS inbox: one thread per API process stores the saves of concurrent requests in one
+transaction, and each request answers once its own rows are committed.
+
+A commit is the expensive part of storing a save (a WAL flush on PostgreSQL, and a round trip either way).
+Requests hand their checked saves to the writer and wait; while one transaction commits, the next requests
+queue up and go into the next transaction together, so batches grow with load and add no delay when idle.
+The writer keeps one connection while saves keep coming (no pool checkout or pre-ping per save). If a batch fails, its saves
+are retried one transaction each, so one bad row cannot fail the others; a request whose save could not be
+stored gets the exception (the API answers 503 and the CMS retries).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, Engine
+
+from .inbox import CheckedSave, Receipt, store_saves
+
+log = logging.getLogger(__name__)
+
+# The writer hands its connection back to the pool after this long without a save.
+IDLE_SECONDS = 2.0
+
+
+@dataclass
+class _Request:
+    integration_id: int
+    saves: list[CheckedSave]
+    result: Future[list[Receipt]] = field(default_factory=Future)
+
+
+class InboxWriter:
+    def __init__(self, engine: Engine, *, max_batch: int = 256, timeout: float = 10.0) -> None:
+        self.engine = engine
+        self.max_batch = max_batch
+        self.timeout = timeout
+        self._queue: queue.SimpleQueue[_Request] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._conn: Connection | None = None
+
+    def store(self, integration_id: int, saves: list[CheckedSave]) -> list[Receipt]:
+        """Store the saves durably (committed when this returns). Raises what the database raised, or
+        TimeoutError when the writer could not commit within `timeout` seconds."""
+        if self._thread is None:
+            with self._lock:
+                if self._thread is None:  # started on first use: after gunicorn forked this worker
+                    self._thread = threading.Thread(target=self._run, name="factdesk-inbox-writer", daemon=True)
+                    self._thread.start()
+        request = _Request(integration_id, saves)
+        self._queue.put(request)
+        return request.result.result(timeout=self.timeout)
+
+    def _run(self) -> None:
+        while True:
+            try:
+                first = self._queue.get(timeout=IDLE_SECONDS)
+            except queue.Empty:
+                self._release()
+                continue
+            batch = [first]
+            while len(batch) < self.max_batch:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                results = self._commit(batch)
+            except Exception as exc:
+                log.warning("storing %d inbox request(s) together failed, retrying one by one: %s", len(batch), exc)
+                for request in batch:
+                    try:
+                        [result] = self._commit([request])
+                    except Exception as one:
+                        request.result.set_exception(one)
+                    else:
+                        request.result.set_result(result)
+            else:
+                for request, result in zip(batch, results, strict=True):
+                    request.result.set_result(result)
+
+    def _commit(self, batch: list[_Request]) -> list[list[Receipt]]:
+        if self._conn is None:
+            self._conn = self.engine.connect()
+        try:
+            with self._conn.begin():
+                return [store_saves(self._conn, r.integration_id, r.saves) for r in batch]
+        except Exception:
+            # The connection may be dead (database restarted): the next batch opens a new one.
+            self._release()
+            raise
+
+    def _release(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:
+                log.debug("closing an inbox connection", exc_info=True)
