@@ -199,3 +199,15 @@ def test_readiness_is_503_when_the_broker_is_down(settings):
     assert r.status_code == 503
     assert r.headers["Retry-After"] == "5"
     assert r.json["errors"]["broker"].startswith("down")
+
+
+def test_a_flood_of_bad_tokens_is_cut_off_without_refusing_a_valid_token(client, sessions, users, settings):
+    _, good = users.make("gina", "reporter")
+    bad = {"Authorization": "Bearer fd_guessing"}
+    answers = [client.get("/api/v1/drafts", headers=bad).status_code for _ in range(settings.bad_signature_limit + 3)]
+    assert answers[: settings.bad_signature_limit] == [401] * settings.bad_signature_limit
+    assert answers[-1] == 429
+    flooded = client.get("/api/v1/drafts", headers=bad)
+    assert flooded.status_code == 429 and flooded.json["code"] == "rate_limited" and flooded.headers["Retry-After"]
+    # The same address with a valid token is served as usual.
+    assert client.get("/api/v1/drafts", headers=good).status_code == 200

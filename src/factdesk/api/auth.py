@@ -9,6 +9,7 @@ from ..db import unit_of_work
 from ..domain.actors import Actor
 from ..services.users import authenticate
 from .errors import error_response
+from .limits import client_address, failure_limiter
 
 SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
@@ -36,4 +37,11 @@ def require_token(blueprint: Blueprint) -> None:
 
 
 def _unauthorized(message: str):  # type: ignore[no-untyped-def]
+    """401, or 429 once this address has failed too often in the window. Only failures are counted, so
+    a caller with a valid token is never slowed or refused by someone else's guessing."""
+    settings = current_app.extensions["factdesk"].settings
+    if failure_limiter().hit(f"token:{client_address()}") > settings.bad_signature_limit:
+        window = str(settings.bad_signature_window_seconds)
+        return error_response(429, "Too many failed authentications from this address; try again later.",
+                              headers={"Retry-After": window})
     return error_response(401, message, headers={"WWW-Authenticate": 'Bearer realm="factdesk"'})
