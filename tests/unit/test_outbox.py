@@ -68,3 +68,18 @@ def test_the_sweep_resends_only_jobs_left_undone(runtime, sessions):
     with unit_of_work(factory) as s:
         assert outbox.sweep_outbox(s, grace=30, resend_after=300) == []
     del fresh
+
+
+def test_a_job_from_a_rolled_back_savepoint_is_not_sent(runtime, sessions):
+    sender = RecordingSender()
+    factory = session_factory(runtime, sender)
+    with unit_of_work(factory) as s:
+        outbox.add_job(s, "factdesk.x", ["kept"])
+        try:
+            with s.begin_nested():
+                outbox.add_job(s, "factdesk.x", ["undone"])
+                s.flush()
+                raise RuntimeError("this part failed")
+        except RuntimeError:
+            pass
+    assert [x.args for x in sender.sent] == [["kept"]]

@@ -7,7 +7,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -52,9 +52,11 @@ def attempt_delivery(sessions: sessionmaker[Session], settings: Settings, delive
     The request is made between two short transactions, so no lock is held while the CMS answers.
     """
     with unit_of_work(sessions) as session:
-        prepared = _prepare(session, delivery_id)
+        prepared = _prepare(session, settings, delivery_id)
     if prepared is None:
         return Attempt("done_already")
+    if not isinstance(prepared, _Request):
+        return Attempt("not_due")
     started = time.monotonic()
     status_code, error = _post(prepared, settings.callback_timeout_seconds)
     elapsed_ms = int((time.monotonic() - started) * 1000)
@@ -62,11 +64,17 @@ def attempt_delivery(sessions: sessionmaker[Session], settings: Settings, delive
         return _record(session, settings, delivery_id, status_code, error, elapsed_ms)
 
 
-def _prepare(session: Session, delivery_id: int) -> _Request | None:
+def _prepare(session: Session, settings: Settings, delivery_id: int) -> _Request | str | None:
     delivery = session.get(EventDelivery, delivery_id)
     if delivery is None or delivery.status != "pending":
         _finish_job(session, delivery_id, delivery.draft_id if delivery else None)
         return None
+    if delivery.log:
+        # A second copy of the job (the sweep re-sent it while this one waited in backoff) must not
+        # attempt early: the backoff holds whichever copy arrives first.
+        due = datetime.fromisoformat(delivery.log[-1]["at"]) + timedelta(seconds=backoff(settings, delivery.attempts))
+        if utcnow() < due - timedelta(milliseconds=50):
+            return "not_due"
     integration = session.get(Integration, delivery.integration_id)
     assert integration is not None
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode("utf-8")

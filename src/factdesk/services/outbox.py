@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from ..models import OutboxJob, utcnow
@@ -112,6 +112,8 @@ def _collect(session: Session) -> None:
     if not jobs:
         return
     session.flush()
+    # A job added inside a savepoint that was rolled back is no longer in the database: don't send it.
+    jobs = [j for j in jobs if inspect(j).persistent]
     now = utcnow()
     session.info["factdesk.ready_sends"] = [
         Send(j.id, j.task, list(j.args), max(0.0, (j.available_at - now).total_seconds())) for j in jobs
@@ -125,9 +127,12 @@ def _dispatch(session: Session) -> None:
         sender.send(sends)
 
 
-def _discard(session: Session, *_: Any) -> None:
-    session.info.pop(_PENDING_SENDS, None)
-    session.info.pop("factdesk.ready_sends", None)
+def _discard(session: Session, previous_transaction: Any) -> None:
+    # Only the outermost rollback forgets the jobs; a savepoint's rollback leaves the rest of the
+    # transaction's jobs to be sent (its own jobs are dropped in _collect, no longer being persistent).
+    if previous_transaction.parent is None:
+        session.info.pop(_PENDING_SENDS, None)
+        session.info.pop("factdesk.ready_sends", None)
 
 
 def install(session_class: Any = Session) -> None:
@@ -135,4 +140,4 @@ def install(session_class: Any = Session) -> None:
     if not event.contains(session_class, "before_commit", _collect):
         event.listen(session_class, "before_commit", _collect)
         event.listen(session_class, "after_commit", _dispatch)
-        event.listen(session_class, "after_rollback", _discard)
+        event.listen(session_class, "after_soft_rollback", _discard)

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("disabled_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("name", name=op.f("uq_users_name")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "api_tokens",
@@ -43,6 +44,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.create_index("ix_api_tokens_user_id", ["user_id"], unique=False)
@@ -64,6 +66,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["author_id"], ["users.id"], name=op.f("fk_drafts_author_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_drafts")),
         sa.UniqueConstraint("source", "external_id", name="uq_drafts_source_external_id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("drafts", schema=None) as batch_op:
         batch_op.create_index("ix_drafts_status", ["status"], unique=False)
@@ -83,6 +86,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_integrations_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_integrations")),
         sa.UniqueConstraint("name", name=op.f("uq_integrations_name")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "outbox_jobs",
@@ -103,6 +107,7 @@ def upgrade() -> None:
             ["draft_id"], ["drafts.id"], name=op.f("fk_outbox_jobs_draft_id_drafts"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_jobs")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("outbox_jobs", schema=None) as batch_op:
         batch_op.create_index("ix_outbox_jobs_draft_id", ["draft_id"], unique=False)
@@ -132,13 +137,14 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_revisions")),
         sa.UniqueConstraint("draft_id", "number", name="uq_revisions_draft_id_number"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("revisions", schema=None) as batch_op:
         batch_op.create_index("ix_revisions_content_hash", ["draft_id", "content_hash"], unique=False)
         batch_op.create_index("ix_revisions_unextracted", ["extracted_at"], unique=False)
 
-        # drafts and revisions point at each other; the second edge is added once both tables exist.
-    with op.batch_alter_table("drafts", schema=None) as batch_op:
+    # drafts and revisions point at each other; the second edge is added once both tables exist.
+    with op.batch_alter_table("drafts", schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.create_foreign_key(
             "fk_drafts_current_revision_id_revisions", "revisions", ["current_revision_id"], ["id"]
         )
@@ -180,6 +186,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_claims")),
         sa.UniqueConstraint("revision_id", "fingerprint", name="uq_claims_revision_id_fingerprint"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("claims", schema=None) as batch_op:
         batch_op.create_index("ix_claims_draft_id", ["draft_id"], unique=False)
@@ -212,6 +219,7 @@ def upgrade() -> None:
             ["revision_id"], ["revisions.id"], name=op.f("fk_audit_events_revision_id_revisions"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.create_index("ix_audit_events_draft_id", ["draft_id", "id"], unique=False)
@@ -237,13 +245,14 @@ def upgrade() -> None:
             ["claim_id"], ["claims.id"], name=op.f("fk_verdicts_claim_id_claims"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_verdicts")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("verdicts", schema=None) as batch_op:
         batch_op.create_index("ix_verdicts_claim_id", ["claim_id", "id"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("drafts", schema=None) as batch_op:
+    with op.batch_alter_table("drafts", schema=None, table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.drop_constraint("fk_drafts_current_revision_id_revisions", type_="foreignkey")
 
     with op.batch_alter_table("verdicts", schema=None) as batch_op:

@@ -52,6 +52,7 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["editor_id"], ["users.id"], name=op.f("fk_approvals_editor_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approvals")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("approvals", schema=None) as batch_op:
         batch_op.create_index("ix_approvals_draft_id", ["draft_id", "id"], unique=False)

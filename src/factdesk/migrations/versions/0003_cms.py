@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["integration_id"], ["integrations.id"],
                                 name=op.f("fk_cms_inbox_integration_id_integrations"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cms_inbox")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("cms_inbox", schema=None) as batch_op:
         batch_op.create_index("ix_cms_inbox_document", ["integration_id", "external_id", "source_order"],
@@ -63,6 +64,7 @@ def upgrade() -> None:
                                 name=op.f("fk_cms_saves_revision_id_revisions"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cms_saves")),
         sa.UniqueConstraint("draft_id", "source_order", "content_hash", name="uq_cms_saves_draft_order_hash"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("cms_saves", schema=None) as batch_op:
         batch_op.create_index("ix_cms_saves_draft_id", ["draft_id", "source_order"], unique=False)
@@ -88,6 +90,7 @@ def upgrade() -> None:
                                 name=op.f("fk_event_deliveries_integration_id_integrations"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_event_deliveries")),
         sa.UniqueConstraint("event_id", name=op.f("uq_event_deliveries_event_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("event_deliveries", schema=None) as batch_op:
         batch_op.create_index("ix_event_deliveries_integration_id", ["integration_id", "id"], unique=False)
