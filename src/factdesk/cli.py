@@ -160,11 +160,12 @@ def integration_rotate(name: str, secret: str | None, finish: bool) -> None:
 
     if finish == (secret is not None):
         raise click.UsageError("give either --secret NEW or --finish")
-    if finish:
+    if secret is None:
         _service_call(lambda s: retire_old_secret(s, name))
         click.echo(f"integration {name}: only the newest secret is valid now")
     else:
-        _service_call(lambda s: rotate_secret(s, name, secret))
+        new_secret = secret
+        _service_call(lambda s: rotate_secret(s, name, new_secret))
         click.echo(f"integration {name}: new secret is current; the previous one stays valid until --finish")
 
 
