@@ -8,7 +8,23 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, func, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Select,
+    String,
+    Table,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    true,
+    union_all,
+    update,
+)
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
@@ -16,7 +32,8 @@ from ..domain.actors import Actor
 from ..domain.desk import ClaimAction, ClaimSituation, Refusal, decide_claim_action
 from ..domain.roles import Permission
 from ..domain.states import ClaimStatus, DraftStatus
-from ..models import Claim, Draft, User, utcnow
+from ..models import AuditEvent, Claim, Draft, User, utcnow
+from ..models.base import JSONType, UTCDateTime
 from ..models.claims import WAITING
 from . import audit
 from .claims_access import (
@@ -37,6 +54,12 @@ class QueueFilter:
     draft_id: int | None = None
 
 
+def _const(value: str) -> Any:
+    """A status as a literal, not a parameter: in a prepared statement PostgreSQL plans `status = $1` as if
+    it could be any status, and that generic plan is too poor to keep, so each call would be planned anew."""
+    return literal_column(f"'{value}'", String)
+
+
 def waiting_claims(now: datetime, filters: QueueFilter = QueueFilter()) -> Select[Any]:
     """Claims a checker could take, most urgent first: draft deadline (none last), then check-worthiness.
 
@@ -45,7 +68,7 @@ def waiting_claims(now: datetime, filters: QueueFilter = QueueFilter()) -> Selec
     The database walks the partial index `ix_claims_waiting` (or `_desk`) in this order and stops after a
     page, checking each row's draft by primary key, so the cost does not grow with the number of claims.
     """
-    waiting_or_expired = or_(Claim.status == ClaimStatus.OPEN, Claim.lease_expires_at <= now)
+    waiting_or_expired = or_(Claim.status == _const(ClaimStatus.OPEN), Claim.lease_expires_at <= now)
     query = (
         select(Claim, Draft)
         # One join condition, not two: a revision belongs to one draft, and the planner estimates a single
@@ -55,7 +78,7 @@ def waiting_claims(now: datetime, filters: QueueFilter = QueueFilter()) -> Selec
             # The partial indexes' predicate, as a literal so that the planner can match it to them.
             sql(f"{Claim.__tablename__}.{WAITING}"),
             waiting_or_expired,
-            Draft.status == DraftStatus.IN_REVIEW,
+            Draft.status == _const(DraftStatus.IN_REVIEW),
         )
         .order_by(Claim.draft_deadline.asc().nulls_last(), Claim.score.desc(), Claim.id)
     )
@@ -103,38 +126,47 @@ def lease_next_claim(
 ) -> tuple[Claim, DraftSummary] | None:
     """Lease the most urgent waiting claim `actor` may check; None when nothing is left for them.
 
-    Skips claims of drafts the actor wrote and, for a checker with a desk, other desks' drafts. The
-    claim is chosen and leased in one statement (`UPDATE … FROM (SELECT … LIMIT 1 FOR UPDATE SKIP LOCKED)`
-    on PostgreSQL, so concurrent callers each get a different claim without waiting on each other; on
-    SQLite the transaction is BEGIN IMMEDIATE). Raises Forbidden (role), Conflict (the actor already
-    holds `cap` leases).
+    Skips claims of drafts the actor wrote and, for a checker with a desk, other desks' drafts. On
+    PostgreSQL the cap is counted, the claim chosen (`FOR NO KEY UPDATE SKIP LOCKED`, so concurrent callers
+    each get a different claim without waiting on each other), leased and audited in one statement (see
+    `_lease_statement`); on SQLite the transaction is BEGIN IMMEDIATE and these are separate statements.
+    Raises Forbidden (role), Conflict (the actor already holds `cap` leases).
     """
     now = now or utcnow()
     if not actor.can(Permission.CHECK):
         raise Forbidden(f"role {actor.role!r} may not check claims", details={"reason": "role"})
-    _check_lease_cap(session, actor, cap, now)
+    # Core statements on the session's connection: nothing here needs the ORM's per-statement work.
+    conn = session.connection()
     shape = (filters.desk is not None, filters.type is not None, filters.draft_id is not None, actor.desk is not None)
     expires = now + timedelta(seconds=lease_seconds)
     params: dict[str, Any] = {"now": now, "expires": expires, "actor_id": actor.id, "actor_desk": actor.desk,
               "f_desk": filters.desk, "f_type": filters.type, "f_draft": filters.draft_id}
-    if is_postgres(session):
-        found = session.execute(_lease_statement(*shape), params).first()
-        if found is None:
+    leased_state = {"status": ClaimStatus.LEASED.value, "leased_by_id": actor.id, "lease_expires_at": expires}
+    if conn.dialect.name == "postgresql":
+        # Serialise one checker's own lease calls, in a statement of its own: the next statement's snapshot
+        # is taken after this lock is granted, so its count sees every lease the checker committed meanwhile.
+        conn.execute(_LOCK_CHECKER, params)
+        found = conn.execute(_lease_statement(*shape), {
+            **params, "cap": cap, "event_at": utcnow(), "actor_label": actor.label,
+            "leased_state": _jsonable(leased_state), "opened_state": _OPENED,
+        }).one()
+        if found.id is None:
+            if found.held >= cap:
+                raise _cap_reached(found.held, cap)
             return None
         values = dict(found._mapping)
     else:
+        _check_lease_cap(conn, actor, cap, now)
         # SQLite's RETURNING sees only the updated table, so choose, then lease (BEGIN IMMEDIATE holds).
-        chosen = session.execute(_candidate(*shape), params).first()
+        chosen = conn.execute(_candidate(*shape), params).first()
         if chosen is None:
             return None
-        leased = session.execute(_LEASE_BY_ID, {**params, "claim_id": chosen.id}).one()
+        leased = conn.execute(_LEASE_BY_ID, {**params, "claim_id": chosen.id}).one()
         values = {**leased._mapping, **{f"before_{k}": chosen._mapping[k] for k in _BEFORE},
                   **{k: chosen._mapping[k] for k in _DRAFT}}
     row = SimpleNamespace(**values)
-    before = {"status": row.before_status, "leased_by_id": row.before_leased_by_id,
-              "lease_expires_at": row.before_lease_expires_at}
     # The statement applied the rules already; deciding again on what it saw keeps domain/ authoritative
-    # (a refusal raises, and the caller's transaction rolls the lease back).
+    # (a refusal raises, and the caller's transaction rolls the lease and its audit events back).
     try:
         decide_claim_action(ClaimAction.LEASE, actor, ClaimSituation(
             status=row.before_status, holder_id=row.before_leased_by_id,
@@ -142,18 +174,19 @@ def lease_next_claim(
         ), now)
     except Refusal as refusal:
         raise refusal_error(refusal, claim_id=row.id) from None
-    events: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
-    if row.before_status == ClaimStatus.LEASED:
-        opened: dict[str, Any] = {"status": ClaimStatus.OPEN.value, "leased_by_id": None, "lease_expires_at": None}
-        events.append(("claim.lease_expired", before, opened))
-        before = opened
-    events.append(("claim.leased", before, {"status": ClaimStatus.LEASED.value, "leased_by_id": actor.id,
-                                             "lease_expires_at": expires}))
-    audit.record_many(session, actor, [
-        audit.Change(action, draft_id=row.draft_id, revision_id=row.revision_id, claim_id=row.id,
-                     before=_jsonable(b), after=_jsonable(a))
-        for action, b, a in events
-    ])
+    if conn.dialect.name != "postgresql":  # PostgreSQL wrote the audit events in the lease statement
+        before = {"status": row.before_status, "leased_by_id": row.before_leased_by_id,
+                  "lease_expires_at": row.before_lease_expires_at}
+        events: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+        if row.before_status == ClaimStatus.LEASED:
+            events.append(("claim.lease_expired", before, _OPENED))
+            before = _OPENED
+        events.append(("claim.leased", before, leased_state))
+        audit.record_many(session, actor, [
+            audit.Change(action, draft_id=row.draft_id, revision_id=row.revision_id, claim_id=row.id,
+                         before=_jsonable(b), after=_jsonable(a))
+            for action, b, a in events
+        ])
     draft = DraftSummary(id=row.d_id, title=row.d_title, desk=row.d_desk, deadline=row.d_deadline, status=row.d_status)
     return row, draft  # type: ignore[return-value]
 
@@ -185,8 +218,12 @@ def _candidate(by_desk: bool, by_type: bool, by_draft: bool, actor_has_desk: boo
             Draft.id.label("d_id"), Draft.title.label("d_title"), Draft.desk.label("d_desk"),
             Draft.deadline.label("d_deadline"), Draft.status.label("d_status"), Draft.author_id.label("d_author"),
         )
-        .where(or_(Draft.author_id.is_(None), Draft.author_id != actor_id))
-        .limit(1)
+        # Not `author_id IS NULL OR author_id != $1`: a prepared statement's generic plan estimates that as
+        # "almost no row" when few people write (ids start at 1, so 0 stands for no author).
+        .where(func.coalesce(Draft.author_id, 0) != actor_id)
+        # A literal, not a parameter: with `LIMIT $n` PostgreSQL cannot cost a generic plan for the prepared
+        # statement, so it plans every lease afresh (about 2 ms of server time, more than running it).
+        .limit(literal_column("1", Integer))
     )
     if actor_has_desk:
         candidate = candidate.where(Claim.draft_desk == bindparam("actor_desk"))
@@ -201,40 +238,97 @@ _LEASE_BY_ID = (
 )
 
 
+AUDIT_EVENTS = cast(Table, AuditEvent.__table__)
+_OPENED: dict[str, Any] = {"status": ClaimStatus.OPEN.value, "leased_by_id": None, "lease_expires_at": None}
+_LOCK_CHECKER = select(User.id).where(User.id == bindparam("actor_id")).with_for_update(key_share=True)
+
+
+def _live_leases(actor_id: Any, now: Any) -> Select[Any]:
+    return select(func.count()).select_from(CLAIMS).where(
+        CLAIMS.c.leased_by_id == actor_id,
+        # `status || ''`: walk the actor's own entries of ix_claims_leased_by_id, never every leased claim of
+        # ix_claims_status (which the planner prefers whenever statistics were taken with few leases out).
+        CLAIMS.c.status.concat("") == _const(ClaimStatus.LEASED),
+        CLAIMS.c.lease_expires_at > now,
+    )
+
+
+def _iso_utc(ts: Any) -> Any:
+    """A timestamp as the text Python's `datetime.isoformat()` gives for UTC (what `audit.record` stores)."""
+    utc = func.timezone("UTC", ts)
+    return case(
+        (func.to_char(utc, "US") == "000000", func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS') + "+00:00"),
+        else_=func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS.US') + "+00:00",
+    )
+
+
 @lru_cache(maxsize=32)
 def _lease_statement(by_desk: bool, by_type: bool, by_draft: bool, actor_has_desk: bool) -> Any:
-    """PostgreSQL: `UPDATE claims … FROM (the candidate, FOR NO KEY UPDATE SKIP LOCKED) RETURNING …`,
-    choosing and leasing in one round trip without waiting on other checkers' rows."""
+    """PostgreSQL, the whole lease in one round trip:
+
+        WITH held AS (count the actor's live leases),
+             chosen AS (the candidate when held < cap, FOR NO KEY UPDATE OF claims SKIP LOCKED),
+             leased AS (UPDATE claims … FROM chosen RETURNING …),
+             audited AS (INSERT INTO audit_events … SELECT … FROM leased)
+        SELECT held, leased.* FROM held LEFT JOIN leased
+
+    Concurrent callers each get a different claim without waiting on each other's rows. No claim comes
+    back (id NULL) when nothing is left or the actor holds `cap` leases; `held` tells which. The audit
+    events are those `audit.record` would write: `claim.lease_expired` first when the chosen claim's
+    lease had run out, then `claim.leased`.
+    """
+    held = select(_live_leases(bindparam("actor_id"), bindparam("now")).label("held")).cte("held")
     chosen = (
         _candidate(by_desk, by_type, by_draft, actor_has_desk)
+        .where(select(held.c.held).scalar_subquery() < bindparam("cap"))
         .with_for_update(skip_locked=True, key_share=True, of=Claim)
         .cte("chosen")
     )
-    return (
+    leased = (
         update(CLAIMS)
         .where(CLAIMS.c.id == chosen.c.id)
         .values(**_LEASE_VALUES)
         .returning(*CLAIMS.c, *(chosen.c[k].label(f"before_{k}") for k in _BEFORE), *(chosen.c[k] for k in _DRAFT))
+        .cte("leased")
     )
-
-
-def _check_lease_cap(session: Session, actor: Actor, cap: int, now: datetime) -> None:
-    if is_postgres(session):
-        # Serialise one checker's own lease calls so that the cap holds under concurrency.
-        session.execute(select(User.id).where(User.id == actor.id).with_for_update(key_share=True))
-    held = (
-        session.scalar(
-            select(func.count())
-            .select_from(Claim)
-            .where(Claim.leased_by_id == actor.id, Claim.status == ClaimStatus.LEASED, Claim.lease_expires_at > now)
+    # One row per event: 1 = the expiry of a lease that had run out (only then), 2 = the new lease.
+    # (A SELECT … UNION ALL, not VALUES: SQLAlchemy caches no statement holding VALUES data.)
+    event = union_all(*(
+        select(literal_column(str(seq), Integer).label("seq"), literal_column(f"'{action}'", String).label("action"))
+        for seq, action in ((1, "claim.lease_expired"), (2, "claim.leased"))
+    )).subquery("event")
+    was = func.jsonb_build_object(
+        "status", leased.c.before_status, "leased_by_id", leased.c.before_leased_by_id,
+        "lease_expires_at", _iso_utc(leased.c.before_lease_expires_at),
+    )
+    expired = leased.c.before_status == _const(ClaimStatus.LEASED)
+    opened = bindparam("opened_state", type_=JSONType)
+    audited = insert(AUDIT_EVENTS).from_select(
+        ["created_at", "actor_id", "actor", "action", "draft_id", "revision_id", "claim_id", "before", "after"],
+        select(
+            bindparam("event_at", type_=UTCDateTime()), bindparam("actor_id"), bindparam("actor_label"),
+            event.c.action, leased.c.draft_id, leased.c.revision_id, leased.c.id,
+            case((or_(event.c.seq == 1, ~expired), was), else_=opened),
+            case((event.c.seq == 1, opened), else_=bindparam("leased_state", type_=JSONType)),
         )
-        or 0
-    )
+        .select_from(leased.join(event, or_(event.c.seq == 2, expired)))
+        .order_by(event.c.seq),
+    ).cte("audited")
+    return select(held.c.held, *leased.c).select_from(held.outerjoin(leased, true())).add_cte(audited)
+
+
+def _check_lease_cap(conn: Connection, actor: Actor, cap: int, now: datetime) -> None:
+    """SQLite: BEGIN IMMEDIATE serialises writers, so a count before the lease holds the cap."""
+    held = conn.scalar(_live_leases(actor.id, now)) or 0
     if held >= cap:
-        raise Conflict(
-            f"you hold {held} leases, the most allowed; record verdicts or release some first",
-            details={"reason": "lease_cap", "held": held, "cap": cap},
-        )
+        raise _cap_reached(held, cap)
+
+
+def _cap_reached(held: int, cap: int) -> Conflict:
+    return Conflict(
+        f"you hold {held} leases, the most allowed; record verdicts or release some first",
+        details={"reason": "lease_cap", "held": held, "cap": cap},
+    )
 
 
 def renew_lease(
