@@ -66,7 +66,10 @@ def _limiter() -> Limiter:
 
 
 def _cache() -> _IntegrationCache:
-    return current_app.extensions.setdefault("factdesk.integrations", _IntegrationCache())  # type: ignore[no-any-return]
+    ext = current_app.extensions
+    if "factdesk.integrations" not in ext:  # not setdefault: that would build a cache (and lock) per request
+        ext.setdefault("factdesk.integrations", _IntegrationCache())
+    return ext["factdesk.integrations"]  # type: ignore[no-any-return]
 
 
 def _clock() -> float:
@@ -87,9 +90,12 @@ def _refused(status: int, message: str, key: str) -> Any:
 
 @blp.route("/webhooks/cms/<string:integration>")
 class CmsWebhook(MethodView):
+    # No @blp.response: the answer is a small dict Flask serialises itself; dumping it through the schema
+    # cost more than the rest of the view. The schemas below only document it.
     @blp.doc(security=[])
-    @blp.response(202, WebhookResultSchema,
-                  description="Stored durably; a worker makes it a revision and extracts it once the draft is quiet")
+    @blp.alt_response(202, schema=WebhookResultSchema, success=True,
+                      description="Stored durably; a worker makes it a revision and extracts it once the draft "
+                                  "is quiet")
     @blp.alt_response(200, schema=WebhookResultSchema,
                       description='Known already: "duplicate" (nothing stored), "unchanged", "stale" (stored as '
                                   'history) or "ignored"')
@@ -123,10 +129,9 @@ class CmsWebhook(MethodView):
             _cache().put(view)
 
         body = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH (chunked bodies too) → 413
-        inbound = InboundRequest(
-            method=request.method, path=request.full_path.rstrip("?"),
-            headers={k.lower(): v for k, v in request.headers.items()}, body=body, received_at=_clock(),
-        )
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        inbound = InboundRequest(method=request.method, path=request.full_path.rstrip("?"), headers=headers,
+                                 body=body, received_at=_clock())
         try:
             verify(view.scheme, inbound, view.secrets, settings.replay_window_seconds)
         except SignatureError as exc:
@@ -140,7 +145,7 @@ class CmsWebhook(MethodView):
         except ValueError as exc:  # bad UTF-8 included
             return error_response(400, f"The body is not valid JSON: {exc}.")
         try:
-            saves = adapt(view.format, payload, dict(inbound.headers))
+            saves = adapt(view.format, payload, headers)
         except PayloadError as exc:
             return error_response(422, f"Not a {view.format} save: {exc.message}.",
                                   errors={"json": {"_schema": [exc.message]}, "expected": exc.expected})

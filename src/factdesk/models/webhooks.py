@@ -28,6 +28,7 @@ class CmsInboxItem(Base):
     integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id", ondelete="CASCADE"))
     external_id: Mapped[str] = mapped_column(String(200))
     source_order: Mapped[int | None] = mapped_column(BigInteger)
+    # Hashes of the text as the CMS sent it (services.inbox.source_hash), not of the normalised text.
     content_hash: Mapped[str] = mapped_column(String(64))
     previous_hash: Mapped[str | None] = mapped_column(String(64))
     # The adapted save (cms.Save.to_json()); plain JSON, not JSONB: it is written once and read once.
@@ -64,6 +65,7 @@ class CmsSave(Base):
     source_version: Mapped[str | None] = mapped_column(String(200))
     # The CMS's version as a sortable number: an integer version, or a timestamp in milliseconds.
     source_order: Mapped[int] = mapped_column(BigInteger)
+    # Hashes of the text as the CMS sent it (services.inbox.source_hash), not of the normalised text.
     content_hash: Mapped[str] = mapped_column(String(64))
     # The hash of the text this save replaced, when the CMS says ("" for a document's first save).
     previous_hash: Mapped[str | None] = mapped_column(String(64))

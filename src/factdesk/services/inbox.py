@@ -1,21 +1,24 @@
 """The CMS inbox: the hook stores each verified save with one INSERT; workers turn the rows into revisions.
 
 Receiving, on the request path: `check_save` refuses what can be refused without the database (format,
-text present) and `store_saves` compares the save with the saves of its document received before it (the
-same rules as `services.saves`) in one indexed read, and stores it with one INSERT on a Core connection
-(`services.inbox_writer` commits the rows of concurrent requests together). Placing the save
+text present) and hashes the text as sent; `services.inbox_writer` hands the saves of concurrent requests
+to `store_saves`, which compares each with the saves its document received before (the same rules as
+`services.saves`) and stores them: one read, one multi-row INSERT and one commit per batch. Placing a save
 (draft row lock, revision, ordering, outbox, audit) is `drain_inbox`, run by the `factdesk.process_inbox`
 task and by the periodic drain, in batches, in id order, safe to run twice or concurrently.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, literal, select, union_all
+from sqlalchemy import Connection, Table, TextClause, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,10 +26,10 @@ from ..cms import Save
 from ..db import unit_of_work
 from ..extraction import normalize
 from ..models import CmsInboxItem, Integration, utcnow
-from .drafts import FORMATS, content_hash
+from .drafts import FORMATS
 from .errors import Invalid, ServiceError
 from .integrations import IntegrationView, integration_view
-from .saves import CmsVersion, Placement, place_after, previous_hash
+from .saves import NO_PREDECESSOR, Placement, SaveHead, place_after
 from .webhooks import receive_save
 
 log = logging.getLogger(__name__)
@@ -52,84 +55,200 @@ class Receipt:
 
 @dataclass(frozen=True)
 class CheckedSave:
-    """A save that can be stored, with its text's hash and its predecessor's (as submit_draft computes them)."""
+    """A save that can be stored, with the hash of its text as sent and of the text it says it replaced."""
 
     save: Save
     digest: str
     previous_hash: str | None
+    payload: dict[str, Any]  # save.to_json(), made on the request's thread rather than the writer's
 
 
 def check_save(save: Save) -> CheckedSave:
-    """Refuse what submit_draft would refuse (Invalid: unknown format, no text), before anything is stored."""
+    """Refuse what submit_draft would refuse (Invalid: unknown format, no text), before anything is stored.
+
+    The hashes kept in the inbox are of the text as the CMS sent it (`source_hash`), not normalised: they
+    only answer the CMS (duplicate, unchanged, stale) and the worker places the save by the normalised
+    text's hash. Equal sources always normalise to equal texts, so "duplicate" and "unchanged" are never
+    claimed for a change; two sources that differ only in markup are answered "accepted" and the worker
+    finds them unchanged. Normalising is most of a request's CPU; this keeps it off the request path for
+    plain text and to one pass for markup.
+    """
     if save.format not in FORMATS:
         raise Invalid(f"format must be one of {', '.join(FORMATS)}", details={"format": ["unknown format"]})
-    normalized = normalize(save.body, save.format, title=save.title)
-    body = normalized if save.title is None else normalize(save.body, save.format)
-    if not body.text.strip():
+    if not has_text(save.body, save.format):
         raise Invalid("body has no text", details={"body": ["must contain text"]})
     prev_hash = None
     if save.source_order is not None:
-        prev_hash = previous_hash(CmsVersion(order=save.source_order, previous_body=save.previous_body,
-                                             previous_title=save.previous_title, first_save=save.first_save),
-                                  save.format)
-    return CheckedSave(save, content_hash(normalized.text), prev_hash)
+        if save.first_save:
+            prev_hash = NO_PREDECESSOR
+        elif save.previous_body is not None:
+            prev_hash = source_hash(save.previous_body, save.format, save.previous_title)
+    return CheckedSave(save, source_hash(save.body, save.format, save.title), prev_hash, save.to_json())
 
 
-def store_saves(conn: Connection, integration_id: int, checked: list[CheckedSave]) -> list[Receipt]:
-    """Store each save in the inbox (the caller commits), unless it is a redelivery of one stored before."""
-    receipts = []
-    for item in checked:
+def has_text(body: str, fmt: str) -> bool:
+    """Whether `normalize(body, fmt).text` holds anything but whitespace (what submit_draft requires).
+
+    Plain text normalises to itself (line endings aside), so str.strip() decides without normalising.
+    """
+    if fmt == "text":
+        return bool(body.strip())
+    return bool(normalize(body, fmt).text.strip())
+
+
+def source_hash(body: str, fmt: str, title: str | None) -> str:
+    """A hash of a save's text exactly as sent (format, title and body), for the request-time answers."""
+    head = f"{fmt}:-:" if title is None else f"{fmt}:{len(title)}:{title}"  # unambiguous: title length first
+    return hashlib.sha256((head + body).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def store_saves(conn: Connection, requests: Sequence[tuple[int, list[CheckedSave]]]) -> list[list[Receipt]]:
+    """Store the saves of several requests (integration id, saves) in the inbox (the caller commits), each
+    unless it is a redelivery of one stored before; one receipt list per request, in order.
+
+    Two statements whatever the number of saves: one read of what each save's document has received so far
+    and one multi-row INSERT. Saves of one document within the batch are compared with each other in memory,
+    in order, by the same rules.
+    """
+    items = [(integration_id, item) for integration_id, checked in requests for item in checked]
+    found = _look_up(conn, items)
+    earlier: dict[tuple[int, str], list[tuple[_Head, str]]] = {}
+    answers = []
+    rows = []
+    for k, (integration_id, item) in enumerate(items):
         save = item.save
-        answer = _answer(conn, integration_id, item)
-        row_id = None
+        here = earlier.setdefault((integration_id, save.external_id), [])
+        answer = _answer(item, found.get(k, {}), here)
+        answers.append(answer)
         if answer != DUPLICATE:
-            row_id = conn.execute(_INSERT, {
+            here.append((_Head(save.source_order, item.digest, item.previous_hash), answer))
+            rows.append({
                 "integration_id": integration_id, "external_id": save.external_id,
                 "source_order": save.source_order, "content_hash": item.digest, "previous_hash": item.previous_hash,
-                "payload": save.to_json(), "answer": answer, "received_at": utcnow(),
-            }).scalar_one()
-        receipts.append(Receipt(save.external_id, answer, row_id))
-    return receipts
+                "payload": item.payload, "answer": answer, "received_at": utcnow(),
+            })
+    ids = iter(_insert(conn, rows) if rows else ())
+    receipts = iter([Receipt(item.save.external_id, answer, None if answer == DUPLICATE else next(ids))
+                     for (_, item), answer in zip(items, answers, strict=True)])
+    return [[next(receipts) for _ in checked] for _, checked in requests]
 
 
-# Built once (with bind parameters): constructing these per request costs more than running them.
-_INSERT = insert(INBOX).returning(INBOX.c.id)
-_DOCUMENT = (INBOX.c.integration_id == bindparam("integration_id")) & (INBOX.c.external_id == bindparam("external_id"))
-_COLUMNS = (INBOX.c.source_order, INBOX.c.content_hash, INBOX.c.previous_hash)
-_NOT_STALE = func.coalesce(INBOX.c.outcome, INBOX.c.answer).not_in([STALE, "rejected"])
-# A save without a CMS version is compared with the document's newest save by arrival.
-_HEAD_BY_ARRIVAL = (select(literal(False).label("same"), *_COLUMNS).where(_DOCUMENT, _NOT_STALE)
-                    .order_by(INBOX.c.id.desc()).limit(1))
-# A versioned one: its own earlier delivery if any, and the newest versioned save that was not stale.
-_SAME_AND_HEAD = union_all(
-    select(select(literal(True).label("same"), *_COLUMNS).where(
-        _DOCUMENT, INBOX.c.source_order == bindparam("order"), INBOX.c.content_hash == bindparam("digest"),
-    ).limit(1).subquery()),
-    select(select(literal(False).label("same"), *_COLUMNS).where(
-        _DOCUMENT, _NOT_STALE, INBOX.c.source_order.is_not(None),
-    ).order_by(INBOX.c.source_order.desc(), INBOX.c.id.desc()).limit(1).subquery()),
-)
+class _Head(NamedTuple):
+    """A save of a document received before (stored, or earlier in the same batch)."""
+
+    source_order: int | None
+    content_hash: str
+    previous_hash: str | None
 
 
-def _answer(conn: Connection, integration_id: int, item: CheckedSave) -> str:
-    """Compare the save with its document's saves received so far, in one round trip: its own earlier
-    delivery if any (a duplicate) and the document's head (its newest save that was not stale).
+# sort_by_parameter_order: the ids come back in the order of the rows (one INSERT ... VALUES (...), (...)).
+_INSERT = insert(INBOX).returning(INBOX.c.id, sort_by_parameter_order=True)
+# What one save is compared with, as three indexed lookups: 0, its own earlier delivery (same version and
+# text; never matches an unversioned save, whose :o is NULL); 1, the document's newest versioned save that
+# was not stale; 2, its newest save by arrival that was not stale (for saves without a version). For
+# SQLite: one statement per batch size, built once.
+_LOOKUP = """
+SELECT * FROM (SELECT {k} AS k, 0 AS kind, source_order, content_hash, previous_hash FROM cms_inbox
+  WHERE integration_id = :i{k} AND external_id = :e{k} AND source_order = :o{k} AND content_hash = :d{k}
+  LIMIT 1) AS same{k}
+UNION ALL SELECT * FROM (SELECT {k} AS k, 1 AS kind, source_order, content_hash, previous_hash FROM cms_inbox
+  WHERE integration_id = :i{k} AND external_id = :e{k} AND source_order IS NOT NULL
+  AND COALESCE(outcome, answer) NOT IN ('stale', 'rejected')
+  ORDER BY source_order DESC, id DESC LIMIT 1) AS versioned{k}
+UNION ALL SELECT * FROM (SELECT {k} AS k, 2 AS kind, source_order, content_hash, previous_hash FROM cms_inbox
+  WHERE integration_id = :i{k} AND external_id = :e{k}
+  AND COALESCE(outcome, answer) NOT IN ('stale', 'rejected')
+  ORDER BY id DESC LIMIT 1) AS arrived{k}
+"""
+_LOOKUPS: dict[int, TextClause] = {}
+SQLITE_CHUNK = 100
+
+
+# On PostgreSQL the same two statements take their rows as arrays: one SQL text whatever the batch size,
+# which psycopg prepares once, instead of a text per size that it parses and PostgreSQL plans each time;
+# and only the head the save needs is looked up (by version, or by arrival for a save without one).
+_PG_LOOKUP = """
+SELECT v.k - 1, h.kind, h.source_order, h.content_hash, h.previous_hash
+FROM unnest(%s::int[], %s::text[], %s::bigint[], %s::text[]) WITH ORDINALITY AS v(i, e, o, d, k)
+CROSS JOIN LATERAL (
+  (SELECT 0 AS kind, source_order, content_hash, previous_hash FROM cms_inbox
+   WHERE integration_id = v.i AND external_id = v.e AND source_order = v.o AND content_hash = v.d LIMIT 1)
+  UNION ALL
+  (SELECT 1, source_order, content_hash, previous_hash FROM cms_inbox
+   WHERE v.o IS NOT NULL AND integration_id = v.i AND external_id = v.e AND source_order IS NOT NULL
+   AND COALESCE(outcome, answer) NOT IN ('stale', 'rejected') ORDER BY source_order DESC, id DESC LIMIT 1)
+  UNION ALL
+  (SELECT 2, source_order, content_hash, previous_hash FROM cms_inbox
+   WHERE v.o IS NULL AND integration_id = v.i AND external_id = v.e
+   AND COALESCE(outcome, answer) NOT IN ('stale', 'rejected') ORDER BY id DESC LIMIT 1)
+) AS h
+"""
+# Rows are numbered from the ids' sequence in ORDER BY order, so sorted ids follow the rows (as SQLAlchemy's
+# own insertmanyvalues relies on).
+_PG_INSERT = """
+INSERT INTO cms_inbox (integration_id, external_id, source_order, content_hash, previous_hash, payload, answer,
+                       received_at)
+SELECT i, e, o, d, p, j::json, a, r FROM unnest(%s::int[], %s::text[], %s::bigint[], %s::text[], %s::text[],
+                                              %s::text[], %s::text[], %s::timestamptz[])
+  WITH ORDINALITY AS v(i, e, o, d, p, j, a, r, n) ORDER BY n
+RETURNING id
+"""
+_COLUMNS = ("integration_id", "external_id", "source_order", "content_hash", "previous_hash", "payload", "answer",
+            "received_at")
+
+
+def _insert(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
+    if conn.dialect.name != "postgresql":
+        return list(conn.execute(_INSERT, rows).scalars().all())
+    columns = [[row[c] for row in rows] for c in _COLUMNS]
+    columns[5] = [json.dumps(payload) for payload in columns[5]]
+    return sorted(conn.exec_driver_sql(_PG_INSERT, tuple(columns)).scalars().all())
+
+
+def _look_up(conn: Connection, items: list[tuple[int, CheckedSave]]) -> dict[int, dict[int, _Head]]:
+    """For the k-th save, {kind: what was found} (kinds as in _LOOKUP), in one round trip."""
+    found: dict[int, dict[int, _Head]] = {}
+    if conn.dialect.name == "postgresql":
+        arrays = ([i for i, _ in items], [c.save.external_id for _, c in items],
+                  [c.save.source_order for _, c in items], [c.digest for _, c in items])
+        for k, kind, *head in conn.exec_driver_sql(_PG_LOOKUP, arrays):
+            found.setdefault(k, {})[kind] = _Head(*head)
+        return found
+    # SQLite allows at most 500 terms in one compound SELECT: at most SQLITE_CHUNK saves per statement.
+    for start in range(0, len(items), SQLITE_CHUNK):
+        chunk = items[start:start + SQLITE_CHUNK]
+        n = len(chunk)
+        if n not in _LOOKUPS:
+            _LOOKUPS[n] = text(" UNION ALL ".join(_LOOKUP.format(k=k) for k in range(n)))
+        params: dict[str, object] = {}
+        for k, (integration_id, item) in enumerate(chunk):
+            params.update({f"i{k}": integration_id, f"e{k}": item.save.external_id,
+                           f"o{k}": item.save.source_order, f"d{k}": item.digest})
+        for k, kind, *head in conn.execute(_LOOKUPS[n], params):
+            found.setdefault(start + k, {})[kind] = _Head(*head)
+    return found
+
+
+def _answer(item: CheckedSave, found: dict[int, _Head], earlier: list[tuple[_Head, str]]) -> str:
+    """What to tell the CMS about a save, given what its document received before: stored (`found`, see
+    _LOOKUP) and earlier in this batch (`earlier`, in arrival order, with their answers).
 
     Two deliveries of one document racing in two API processes may both be answered "accepted"; the worker
     places them by the same rules, so what is stored is the same either way.
     """
-    save = item.save
-    params = {"integration_id": integration_id, "external_id": save.external_id}
-    if save.source_order is None:
-        rows = conn.execute(_HEAD_BY_ARRIVAL, params).all()
+    order = item.save.source_order
+    live = [head for head, answer in earlier if answer != STALE]
+    if order is None:
+        head = live[-1] if live else found.get(2)
     else:
-        rows = conn.execute(_SAME_AND_HEAD, {**params, "order": save.source_order, "digest": item.digest}).all()
-    if any(row.same for row in rows):
-        return DUPLICATE
-    head = rows[0] if rows else None
-    if save.source_order is not None and place_after(head, save.source_order, item.digest,
-                                                     item.previous_hash) == STALE:
-        return STALE
+        if 0 in found or any(h.source_order == order and h.content_hash == item.digest for h, _ in earlier):
+            return DUPLICATE
+        head = found.get(1)
+        for h in live:  # later arrivals win ties, as ORDER BY source_order DESC, id DESC does
+            if h.source_order is not None and (head is None or h.source_order >= cast(int, head.source_order)):
+                head = h
+        if place_after(cast(SaveHead | None, head), order, item.digest, item.previous_hash) == STALE:
+            return STALE
     return UNCHANGED if head is not None and head.content_hash == item.digest else ACCEPTED
 
 

@@ -4,9 +4,9 @@ transaction, and each request answers once its own rows are committed.
 A commit is the expensive part of storing a save (a WAL flush on PostgreSQL, and a round trip either way).
 Requests hand their checked saves to the writer and wait; while one transaction commits, the next requests
 queue up and go into the next transaction together, so batches grow with load and add no delay when idle.
-The writer keeps one connection while saves keep coming (no pool checkout or pre-ping per save). If a batch fails, its saves
-are retried one transaction each, so one bad row cannot fail the others; a request whose save could not be
-stored gets the exception (the API answers 503 and the CMS retries).
+The writer keeps one connection while saves keep coming (no pool checkout or pre-ping per save). If a batch
+fails, its saves are retried one transaction each, so one bad row cannot fail the others; a request whose
+save could not be stored gets the exception (the API answers 503 and the CMS retries).
 """
 
 from __future__ import annotations
@@ -86,10 +86,16 @@ class InboxWriter:
 
     def _commit(self, batch: list[_Request]) -> list[list[Receipt]]:
         if self._conn is None:
-            self._conn = self.engine.connect()
+            conn = self.engine.connect()
+            if conn.dialect.name == "postgresql":
+                # A batch is one read and one multi-row INSERT (store_saves); the INSERT alone is atomic and
+                # durable once it returns, so no BEGIN and COMMIT round trips (the writer's waits are what
+                # limits a process's throughput). SQLite keeps its BEGIN IMMEDIATE (one writer at a time).
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            self._conn = conn
         try:
             with self._conn.begin():
-                return [store_saves(self._conn, r.integration_id, r.saves) for r in batch]
+                return store_saves(self._conn, [(r.integration_id, r.saves) for r in batch])
         except Exception:
             # The connection may be dead (database restarted): the next batch opens a new one.
             self._release()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -42,7 +42,7 @@ class Save:
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON values (dates as ISO 8601), so a save can wait in the inbox; `from_json` reverses it."""
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in _SAVE_FIELDS}  # every value is a scalar: no asdict copy
         for key in ("deadline", "reference_date"):
             if data[key] is not None:
                 data[key] = data[key].isoformat()
@@ -56,6 +56,9 @@ class Save:
         if values.get("reference_date") is not None:
             values["reference_date"] = date.fromisoformat(values["reference_date"])
         return cls(**values)
+
+
+_SAVE_FIELDS = tuple(f.name for f in fields(Save))
 
 
 def need(obj: Any, key: str, kind: type | tuple[type, ...], where: str, expected: str) -> Any:
