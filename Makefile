@@ -34,8 +34,12 @@ lint: install
 score: install
 	$(BIN)/python ../shared/tools/score_claims.py $(BIN)/factdesk ../shared/examples 0.85 0.80 0.80
 
+# Benchmarks need PostgreSQL and Redis on 127.0.0.1 (except extraction); results go in BENCHMARKS.md.
 bench: install
-	$(BIN)/python bench/pipeline.py
+	$(BIN)/python -P bench/pipeline.py --posts 20
+	$(BIN)/python -P bench/queue.py --seconds 5 --requests 1000 --processes 1 2
+	$(BIN)/python -P bench/ingest.py --requests 3000
+	$(BIN)/python -P bench/extraction.py --kb 300 --rounds 3
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
