@@ -18,12 +18,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..cms import InboundRequest, PayloadError, SignatureError, adapt, verify
-from ..cms.ratelimit import Limiter, make_limiter
 from ..db import unit_of_work
 from ..services import integrations as integrations_service
 from ..services.inbox import ACCEPTED, check_save
 from ..services.integrations import IntegrationView
 from .errors import error_response
+from .limits import client_address, failure_limiter
 from .schemas import WebhookResultSchema
 
 log = logging.getLogger(__name__)
@@ -57,14 +57,6 @@ def _runtime():  # type: ignore[no-untyped-def]
     return current_app.extensions["factdesk"]
 
 
-def _limiter() -> Limiter:
-    ext = current_app.extensions
-    if "factdesk.limiter" not in ext:
-        s = _runtime().settings
-        ext["factdesk.limiter"] = make_limiter(s.broker_url, s.bad_signature_window_seconds)
-    return ext["factdesk.limiter"]  # type: ignore[no-any-return]
-
-
 def _cache() -> _IntegrationCache:
     ext = current_app.extensions
     if "factdesk.integrations" not in ext:  # not setdefault: that would build a cache (and lock) per request
@@ -80,7 +72,7 @@ def _clock() -> float:
 def _refused(status: int, message: str, key: str) -> Any:
     """401/404 for a failed authentication, or 429 once this client has failed too often this window."""
     settings = _runtime().settings
-    if _limiter().hit(key) > settings.bad_signature_limit:
+    if failure_limiter().hit(key) > settings.bad_signature_limit:
         return error_response(429, "Too many failed deliveries; try again later.",
                               headers={"Retry-After": str(settings.bad_signature_window_seconds)})
     if status == 401:
@@ -115,12 +107,12 @@ class CmsWebhook(MethodView):
         """
         runtime = _runtime()
         settings = runtime.settings
-        client = request.remote_addr or "unknown"
+        client = client_address()
         if (request.content_length or 0) > settings.max_body_bytes:
             return error_response(413, "The request body is larger than this server accepts.")
         view = _cache().get(integration)
         if view is None:
-            if _limiter().count(client) > settings.bad_signature_limit:
+            if failure_limiter().count(client) > settings.bad_signature_limit:
                 return _refused(404, "", client)  # a flooding client gets no database lookup
             with unit_of_work(runtime.sessions) as session:
                 view = integrations_service.find_integration(session, integration)
