@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from factdesk.config import Settings
 from factdesk.db import unit_of_work
@@ -81,6 +82,22 @@ def _reset_broker(url: str) -> None:
 def sessions(runtime: Runtime):  # type: ignore[no-untyped-def]
     """A clean database for each test (tables emptied; the schema stays as migrations built it)."""
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    for attempt in range(5):
+        try:
+            _empty(runtime, tables)
+            break
+        except OperationalError as exc:
+            # The worker may still be finishing an earlier test's transaction. TRUNCATE locks the tables one
+            # by one, so PostgreSQL can pick it as a deadlock's victim; once the worker's transaction ends,
+            # the next attempt goes through.
+            if "deadlock detected" not in str(exc) or attempt == 4:
+                raise
+            time.sleep(0.2)
+    _reset_failure_counts(runtime.settings.broker_url)
+    return runtime.sessions
+
+
+def _empty(runtime: Runtime, tables: list[str]) -> None:
     with runtime.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # Ids keep counting across tests (no RESTART IDENTITY; AUTOINCREMENT on SQLite), so a task
@@ -90,8 +107,6 @@ def sessions(runtime: Runtime):  # type: ignore[no-untyped-def]
             conn.execute(text("UPDATE drafts SET current_revision_id = NULL"))
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))
-    _reset_failure_counts(runtime.settings.broker_url)
-    return runtime.sessions
 
 
 def _reset_failure_counts(url: str) -> None:
