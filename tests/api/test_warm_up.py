@@ -1,0 +1,23 @@
+"""A gunicorn worker pays its one-time costs at boot (factdesk.wsgi), without needing the database or broker."""
+
+from __future__ import annotations
+
+from factdesk.api import create_app, warm_up
+from factdesk.config import Settings
+
+# Nothing listens on port 1: any connection attempt would fail (and raise out of warm_up).
+NOWHERE = {"FACTDESK_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/factdesk",
+           "FACTDESK_BROKER_URL": "redis://127.0.0.1:1/0"}
+
+
+def test_warm_up_builds_the_process_resources_without_connecting(tmp_path):
+    app = create_app(Settings.from_env({**NOWHERE, "FACTDESK_DATA_DIR": str(tmp_path)}))
+    runtime = app.extensions["factdesk"]
+
+    warm_up(app)
+
+    built = {"engine", "sessions", "celery", "sender", "inbox_writer", "drain_signal"}
+    assert built <= set(runtime.__dict__)
+    assert runtime.engine.pool.checkedout() == 0
+    assert runtime.engine.pool.checkedin() == 0  # no connection was ever opened
+    assert "factdesk.limiter" in app.extensions
