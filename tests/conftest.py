@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from psycopg.errors import DeadlockDetected
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
@@ -90,7 +91,7 @@ def sessions(runtime: Runtime):  # type: ignore[no-untyped-def]
             # The worker may still be finishing an earlier test's transaction. TRUNCATE locks the tables one
             # by one, so PostgreSQL can pick it as a deadlock's victim; once the worker's transaction ends,
             # the next attempt goes through.
-            if "deadlock detected" not in str(exc) or attempt == 4:
+            if not isinstance(exc.orig, DeadlockDetected) or attempt == 4:
                 raise
             time.sleep(0.2)
     _reset_failure_counts(runtime.settings.broker_url)

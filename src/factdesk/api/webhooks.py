@@ -98,7 +98,6 @@ RESPONSES = {
     "422": {"description": "JSON, but not the shape the integration's format expects"},
     "429": {"description": "Too many failed deliveries from this client"},
     "503": {"description": "The save could not be stored (database down); retry after Retry-After"},
-    "default": {"$ref": "#/components/responses/DEFAULT_ERROR"},
 }
 
 
