@@ -71,6 +71,16 @@ def create_celery(settings: Settings) -> Celery:
     return app
 
 
+def prepare_to_publish(app: Celery) -> None:
+    """Build what Celery builds on a process's first `send_task`, without connecting: the result backend,
+    the task sender with its event dispatcher, and the producer pool with the broker transport. Left lazy,
+    their imports (celery.events, the backends, kombu's transport) run in the middle of the first saves a
+    new API process takes, and hold the GIL for tens of milliseconds while they do."""
+    app.backend  # noqa: B018
+    app.amqp.send_task_message  # noqa: B018
+    app.amqp.producer_pool  # noqa: B018 - the pool and its Connection are lazy: nothing connects until a send
+
+
 def _warm_up(**_: object) -> None:
     # Load the language model once in the parent so forked pool children share its memory.
     from .extraction import load_nlp

@@ -21,3 +21,30 @@ def test_warm_up_builds_the_process_resources_without_connecting(tmp_path):
     assert runtime.engine.pool.checkedout() == 0
     assert runtime.engine.pool.checkedin() == 0  # no connection was ever opened
     assert "factdesk.limiter" in app.extensions
+
+
+# Run in a fresh interpreter: in the test process, earlier tests have imported everything already.
+FIRST_SEND = """
+import sys
+from factdesk.api import create_app, warm_up
+from factdesk.config import Settings
+
+app = create_app(Settings.from_env({**NOWHERE, "FACTDESK_DATA_DIR": sys.argv[1]}))
+warm_up(app)
+before = set(sys.modules)
+try:
+    app.extensions["factdesk"].celery.send_task("factdesk.process_inbox", retry=False)
+except Exception:
+    pass  # nothing listens on the broker's port; what matters is what the attempt had to import first
+print(",".join(sorted(m for m in set(sys.modules) - before if m.split(".")[0] in {"celery", "kombu", "redis"})))
+"""
+
+
+def test_a_warmed_up_process_imports_nothing_on_its_first_send(tmp_path):
+    import subprocess
+    import sys
+
+    script = f"NOWHERE = {NOWHERE!r}\n{FIRST_SEND}"
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""

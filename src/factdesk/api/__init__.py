@@ -68,12 +68,14 @@ def warm_up(app: Flask) -> None:
     worker still starts, and answers 503, while the database or the broker is down."""
     from sqlalchemy.orm import configure_mappers
 
+    from ..celery_app import prepare_to_publish
     from .limits import failure_limiter
 
     runtime: Runtime = app.extensions["factdesk"]
     configure_mappers()
     runtime.sessions  # noqa: B018 - builds the engine (imports the driver) and installs the outbox hooks
     runtime.sender  # noqa: B018 - the Celery app
+    prepare_to_publish(runtime.celery)
     runtime.inbox_writer  # noqa: B018
     runtime.drain_signal  # noqa: B018
     with app.app_context():
