@@ -83,6 +83,11 @@ def test_claims_of_an_unextracted_draft_are_an_empty_list(client, reporter):
         ({"body": "ok", "deadline": "tomorrow"}, 422, "deadline"),
         ({"body": "ok", "reference_date": "2019-13-45"}, 422, "reference_date"),
         ({"body": "<p> </p><!-- wp:paragraph -->", "format": "html"}, 422, "body"),
+        # Valid JSON that no text column stores: a NUL, and half of a surrogate pair (an escape like \ud800).
+        ({"body": "x\u0000y"}, 422, "body"),
+        ({"body": "x\ud800"}, 422, "body"),
+        ({"body": "ok", "title": "t\u0000"}, 422, "title"),
+        ({"body": "ok", "external_id": "e\udfff"}, 422, "external_id"),
     ],
 )
 def test_bad_fields_get_422_with_field_errors_and_store_nothing(client, reporter, sessions, payload, status, field):

@@ -114,6 +114,16 @@ def test_a_save_with_no_text_is_422(cms, post_generic, sessions):
     assert count_rows(sessions, *STORED)[:5] == (0, 0, 0, 0, 0)
 
 
+@pytest.mark.parametrize("raw", [b'"x\\u0000y"', b'"x\\ud800y"'])
+def test_a_save_with_text_that_cannot_be_stored_is_422(cms, post_generic, sessions, raw):
+    # Valid JSON, and a str in Python: a NUL or half a surrogate pair, which no text column stores.
+    body = b'{"id": "a1", "version": 1, "body": ' + raw + b"}"
+    r = post_generic("cms", body)
+    assert r.status_code == 422
+    assert r.json["code"] == "invalid" and "body" in r.json["errors"]
+    assert count_rows(sessions, *STORED)[:5] == (0, 0, 0, 0, 0)
+
+
 def test_a_flood_of_bad_signatures_is_cut_off_but_good_deliveries_pass(cms, runtime, sessions, drain):
     limited = create_app(runtime=type(runtime)(replace(runtime.settings, bad_signature_limit=5), runtime.celery))
     client = limited.test_client()

@@ -18,6 +18,7 @@ from . import audit, outbox
 from .errors import Forbidden, Invalid, NotFound
 from .notifications import notify_gate_change
 from .saves import CmsVersion, Placement, place_save, previous_hash, record_save
+from .storable import check_storable
 
 EXTRACT_TASK = "factdesk.extract_revision"
 FORMATS = ("text", "html", "markdown")
@@ -66,6 +67,8 @@ def submit_draft(session: Session, actor: Actor, sub: Submission, *, debounce: f
         raise Forbidden(f"role {actor.role!r} may not submit drafts")
     if sub.format not in FORMATS:
         raise Invalid(f"format must be one of {', '.join(FORMATS)}", details={"format": ["unknown format"]})
+    check_storable({"body": sub.body, "title": sub.title, "external_id": sub.external_id, "desk": sub.desk,
+                    "source_version": sub.source_version})
     normalized = normalize(sub.body, sub.format, title=sub.title)
     body_text = normalize(sub.body, sub.format).text
     if not body_text.strip():

@@ -30,6 +30,7 @@ from .drafts import FORMATS
 from .errors import Invalid, ServiceError
 from .integrations import IntegrationView, integration_view
 from .saves import NO_PREDECESSOR, Placement, SaveHead, place_after
+from .storable import check_storable
 from .webhooks import receive_save
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,8 @@ class CheckedSave:
 
 
 def check_save(save: Save) -> CheckedSave:
-    """Refuse what submit_draft would refuse (Invalid: unknown format, no text), before anything is stored.
+    """Refuse what submit_draft would refuse (Invalid: unknown format, text that cannot be stored, no text),
+    before anything is stored.
 
     The hashes kept in the inbox are of the text as the CMS sent it (`source_hash`), not normalised: they
     only answer the CMS (duplicate, unchanged, stale) and the worker places the save by the normalised
@@ -75,6 +77,8 @@ def check_save(save: Save) -> CheckedSave:
     """
     if save.format not in FORMATS:
         raise Invalid(f"format must be one of {', '.join(FORMATS)}", details={"format": ["unknown format"]})
+    payload = save.to_json()
+    check_storable(payload)  # every text the inbox row keeps, the previous body included
     if not has_text(save.body, save.format):
         raise Invalid("body has no text", details={"body": ["must contain text"]})
     prev_hash = None
@@ -83,7 +87,7 @@ def check_save(save: Save) -> CheckedSave:
             prev_hash = NO_PREDECESSOR
         elif save.previous_body is not None:
             prev_hash = source_hash(save.previous_body, save.format, save.previous_title)
-    return CheckedSave(save, source_hash(save.body, save.format, save.title), prev_hash, save.to_json())
+    return CheckedSave(save, source_hash(save.body, save.format, save.title), prev_hash, payload)
 
 
 def has_text(body: str, fmt: str) -> bool:
@@ -99,7 +103,7 @@ def has_text(body: str, fmt: str) -> bool:
 def source_hash(body: str, fmt: str, title: str | None) -> str:
     """A hash of a save's text exactly as sent (format, title and body), for the request-time answers."""
     head = f"{fmt}:-:" if title is None else f"{fmt}:{len(title)}:{title}"  # unambiguous: title length first
-    return hashlib.sha256((head + body).encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256((head + body).encode("utf-8")).hexdigest()  # check_storable refused surrogates
 
 
 def store_saves(conn: Connection, requests: Sequence[tuple[int, list[CheckedSave]]]) -> list[list[Receipt]]:
