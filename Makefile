@@ -38,7 +38,7 @@ score: install
 bench: install
 	$(BIN)/python -P bench/pipeline.py --posts 20
 	$(BIN)/python -P bench/queue.py --seconds 5 --requests 1000 --processes 1 2
-	$(BIN)/python -P bench/ingest.py --requests 3000
+	$(BIN)/python -P bench/ingest.py --requests 4000
 	$(BIN)/python -P bench/extraction.py --kb 300 --rounds 3
 
 clean:
