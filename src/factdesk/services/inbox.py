@@ -116,6 +116,7 @@ def store_saves(conn: Connection, requests: Sequence[tuple[int, list[CheckedSave
     """
     items = [(integration_id, item) for integration_id, checked in requests for item in checked]
     found = _look_up(conn, items)
+    received_at = utcnow()  # one time for the batch: its rows are committed together
     earlier: dict[tuple[int, str], list[tuple[_Head, str]]] = {}
     answers = []
     rows = []
@@ -129,7 +130,7 @@ def store_saves(conn: Connection, requests: Sequence[tuple[int, list[CheckedSave
             rows.append({
                 "integration_id": integration_id, "external_id": save.external_id,
                 "source_order": save.source_order, "content_hash": item.digest, "previous_hash": item.previous_hash,
-                "payload": item.payload, "answer": answer, "received_at": utcnow(),
+                "payload": item.payload, "answer": answer, "received_at": received_at,
             })
     ids = iter(_insert(conn, rows) if rows else ())
     receipts = iter([Receipt(item.save.external_id, answer, None if answer == DUPLICATE else next(ids))
@@ -207,7 +208,8 @@ def _insert(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
     batch = json.dumps([{"i": r["integration_id"], "e": r["external_id"], "o": r["source_order"],
                          "d": r["content_hash"], "p": r["previous_hash"], "j": r["payload"], "a": r["answer"]}
                         for r in rows])
-    return sorted(conn.exec_driver_sql(_PG_INSERT, (rows[0]["received_at"], batch)).scalars().all())
+    received_at = rows[0]["received_at"]  # the same for every row of a batch (store_saves)
+    return sorted(conn.exec_driver_sql(_PG_INSERT, (received_at, batch)).scalars().all())
 
 
 def _look_up(conn: Connection, items: list[tuple[int, CheckedSave]]) -> dict[int, dict[int, _Head]]:
