@@ -46,12 +46,10 @@ class _Request:
 
 
 class InboxWriter:
-    def __init__(self, engine: Engine, *, max_batch: int = 256, timeout: float = 10.0,
-                 gather: float = GATHER_SECONDS) -> None:
+    def __init__(self, engine: Engine, *, max_batch: int = 256, timeout: float = 10.0) -> None:
         self.engine = engine
         self.max_batch = max_batch
         self.timeout = timeout
-        self.gather = gather
         self._queue: queue.SimpleQueue[_Request] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -77,8 +75,8 @@ class InboxWriter:
             except queue.Empty:
                 self._release()
                 continue
-            if self.gather > 0 and time.monotonic() < crowded_until:
-                time.sleep(self.gather)
+            if time.monotonic() < crowded_until:
+                time.sleep(GATHER_SECONDS)
             batch = [first]
             while len(batch) < self.max_batch:
                 try:
