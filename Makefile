@@ -27,9 +27,14 @@ run: install
 test: install
 	$(BIN)/python -m pytest
 
+# ruff, mypy (unused ignores are errors), the import layers (pyproject's importlinter contracts), and no
+# function radon grades E or F.
 lint: install
 	$(BIN)/ruff check src tests workers bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	@complex="$$($(BIN)/radon cc --min E --show-complexity src/factdesk)"; \
+	if [ -n "$$complex" ]; then echo "functions radon grades E or F:"; echo "$$complex"; exit 1; fi
 
 score: install
 	$(BIN)/python ../shared/tools/score_claims.py $(BIN)/factdesk ../shared/examples 0.85 0.80 0.80

@@ -59,15 +59,13 @@ def prepare_database() -> None:
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     redis.Redis.from_url(BROKER).flushdb()
-    from factdesk.db import unit_of_work
     from factdesk.migrate import upgrade
     from factdesk.runtime import Runtime
     from factdesk.services.integrations import add_integration
 
     upgrade(DB_URL)
     rt = Runtime(settings(env(tempfile.mkdtemp(), debounce=600)))
-    with unit_of_work(rt.sessions) as s:
-        add_integration(s, "bench", SECRET)
+    add_integration(rt.sessions, "bench", SECRET)
     rt.dispose()
 
 
@@ -266,7 +264,7 @@ def drain(data_dir: str, seconds: float = 30.0) -> dict[str, float]:
 
     rt = Runtime(settings(env(data_dir, debounce=600)))
     started = time.perf_counter()
-    rows = drain_inbox(rt.sessions, debounce=600, seconds=seconds)
+    rows = drain_inbox(rt.sessions, debounce=600, seconds=seconds).placed
     elapsed = time.perf_counter() - started
     rt.dispose()
     return {"rows": rows, "seconds": round(elapsed, 1), "rows_per_s": round(rows / elapsed, 1)}

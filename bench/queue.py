@@ -28,7 +28,6 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from factdesk.config import Settings
-from factdesk.db import unit_of_work
 from factdesk.domain.actors import Actor
 from factdesk.migrate import upgrade
 from factdesk.runtime import Runtime
@@ -136,9 +135,7 @@ def main() -> None:
 
     app = create_app(runtime=runtime)
     client = app.test_client()
-    with unit_of_work(runtime.sessions) as s:
-        _, token = issue_token(s, "user-2")
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = {"Authorization": f"Bearer {issue_token(runtime.sessions, 'user-2').token}"}
     for query in ("", "?desk=politics", "?type=money&desk=tech"):
         for _ in range(20):  # warm the pool and the caches
             client.get(f"/api/v1/queue{query}", headers=headers)
@@ -183,8 +180,7 @@ def _lease_process(kind: str, url: str, ids: list[int], seconds: float, results:
     conns = {i: psycopg.connect(url.replace("+psycopg", "")) for i in ids} if kind == "bare" else {}
 
     def service_lease(i: int) -> bool:
-        with unit_of_work(runtime.sessions) as s:
-            return lease_next_claim(s, checkers[i], lease_seconds=900, cap=10**9) is not None
+        return lease_next_claim(runtime.sessions, checkers[i], lease_seconds=900, cap=10**9) is not None
 
     def bare_lease(i: int) -> bool:
         conn = conns[i]

@@ -1,30 +1,43 @@
-"""Test fixtures: a real database built by migrations, a real broker and a real Celery worker.
+"""Test fixtures: a real database built by migrations, a real broker, and real Celery workers.
 
 PostgreSQL and Redis when FACTDESK_TEST_DATABASE_URL / FACTDESK_TEST_BROKER_URL are set (CI sets them),
 otherwise SQLite and the embedded SQLite broker in a temporary folder.
+
+Every test stands alone. A database test runs in one transaction on one connection, rolled back when it ends:
+its `runtime` joins that transaction wherever the code under test reaches the database (sessions, the CMS
+inbox writer, `engine.connect()`), each unit of work committing a savepoint, so the code commits as it does in
+production and nothing outlives the test. A test whose data another connection or process must see (marked
+`committed`, and every test that uses `worker`) commits for real instead, on a database emptied before and
+after it. A worker is started for the test that asks for one, on an empty broker, and stopped (the broker
+emptied again) before the database is emptied: no worker ever runs during another test.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
-from psycopg.errors import DeadlockDetected
-from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, Engine, NestedTransaction, text
+from sqlalchemy.engine.base import OptionEngine
+from sqlalchemy.orm import sessionmaker
 
 from factdesk.config import Settings
-from factdesk.db import unit_of_work
 from factdesk.domain.actors import Actor
 from factdesk.migrate import upgrade
 from factdesk.models import Base
 from factdesk.runtime import Runtime
+from factdesk.services import outbox
+from factdesk.services.inbox_writer import InboxWriter
 from factdesk.services.users import add_user, issue_token
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -58,8 +71,8 @@ def settings(test_env: dict[str, str]) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def runtime(settings: Settings) -> Iterator[Runtime]:
-    _reset_broker(settings.broker_url)
+def database(settings: Settings) -> Iterator[Runtime]:
+    """The test database, built by migrations, with a Runtime on real connections to it and to the broker."""
     if settings.database_url.startswith("postgresql"):
         rt0 = Runtime(settings)
         with rt0.engine.begin() as conn:
@@ -68,46 +81,163 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
         rt0.dispose()
     upgrade(settings.database_url)
     rt = Runtime(settings)
+    _purge_broker(rt)
     yield rt
     rt.dispose()
 
 
-def _reset_broker(url: str) -> None:
-    if url.startswith("redis"):
-        import redis
+class JoinedEngine(OptionEngine):
+    """The Engine of a Runtime under a rolled-back test: a real Engine on the test database (its listeners
+    and pool work as usual), except that every connection it hands out is the running test's own, `begin()`
+    on it is a savepoint, and closing it leaves it open."""
 
-        redis.Redis.from_url(url).flushdb()
+    running: ClassVar[Connection | None] = None  # the running test's connection; set and cleared by `runtime`
+
+    def __init__(self, proxied: Engine) -> None:
+        super().__init__(proxied, {})
+
+    def open_test_connection(self) -> Connection:
+        """A test's one real connection, from this engine, so that listeners on it see every statement."""
+        return Engine.connect(self)
+
+    def connect(self) -> JoinedConnection:  # type: ignore[override]
+        return JoinedConnection()
+
+    @contextmanager
+    def begin(self) -> Iterator[JoinedConnection]:  # type: ignore[override]
+        conn = self.connect()
+        with conn.begin():
+            yield conn
+
+    def dispose(self, close: bool = True) -> None:
+        """The test's connection and the pool are not this engine's to close."""
+
+
+class JoinedConnection:
+    """A connection from a JoinedEngine. It finds the running test's connection on each use: the CMS inbox
+    writer keeps its connection between saves, and so from one test into the next."""
+
+    @staticmethod
+    def _running() -> Connection:
+        if JoinedEngine.running is None:
+            raise RuntimeError("the test database was used outside a test's transaction")
+        return JoinedEngine.running
+
+    def begin(self) -> NestedTransaction:
+        return self._running().begin_nested()
+
+    def execution_options(self, **_: Any) -> JoinedConnection:
+        # The inbox writer asks for AUTOCOMMIT on PostgreSQL; here the test's transaction keeps every change.
+        return self
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> JoinedConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._running(), name)
+
+
+@pytest.fixture(scope="session")
+def joined_inbox_writer(database: Runtime) -> InboxWriter:
+    """One inbox writer (one thread) for every rolled-back test, storing on the running test's connection."""
+    return InboxWriter(JoinedEngine(database.engine))
+
+
+def _joined(database: Runtime, settings: Settings, engine: JoinedEngine, writer: InboxWriter) -> Runtime:
+    """A Runtime for `settings` whose every use of the database is in the running test's transaction."""
+    same_broker = settings.broker_url == database.settings.broker_url
+    rt = Runtime(settings, database.celery if same_broker else None)
+    sessions = sessionmaker(**{**database.sessions.kw, "bind": JoinedConnection._running(),
+                               "join_transaction_mode": "create_savepoint",
+                               "info": {**database.sessions.kw.get("info", {}), outbox.SENDER_KEY: rt.sender}})
+    # Runtime builds these lazily (functools.cached_property): set here, they are never built.
+    rt.__dict__.update(engine=engine, sessions=sessions, inbox_writer=writer)
+    if same_broker:
+        rt.__dict__["drain_signal"] = database.drain_signal
+    return rt
+
+
+def _commits(request: pytest.FixtureRequest) -> bool:
+    """Whether the test's data must be seen by another connection or process, so it has to commit for real."""
+    return request.node.get_closest_marker("committed") is not None or "worker" in request.fixturenames
+
+
+@pytest.fixture
+def runtime(request: pytest.FixtureRequest, database: Runtime, joined_inbox_writer: InboxWriter) -> Iterator[Runtime]:
+    """The test's Runtime: in a transaction rolled back after the test, or (a committed test) the database's
+    own, emptied before and after the test."""
+    _reset_failure_counts(database.settings.broker_url)
+    if _commits(request):
+        _empty(database)
+        yield database
+        _empty(database)
+        return
+    engine = JoinedEngine(database.engine)
+    with engine.open_test_connection() as conn:
+        transaction = conn.begin()
+        JoinedEngine.running = conn
+        try:
+            yield _joined(database, database.settings, engine, joined_inbox_writer)
+        finally:
+            JoinedEngine.running = None
+            transaction.rollback()
+
+
+@pytest.fixture
+def runtime_with(runtime: Runtime, database: Runtime,
+                 joined_inbox_writer: InboxWriter) -> Iterator[Callable[..., Runtime]]:
+    """Makes the Runtime of another API process on the test's database, with some settings changed:
+    `runtime_with(broker_url=DEAD_BROKER)`."""
+    made: list[Runtime] = []
+
+    def make(**changes: Any) -> Runtime:
+        settings = replace(runtime.settings, **changes)
+        if isinstance(runtime.engine, JoinedEngine):
+            return _joined(database, settings, runtime.engine, joined_inbox_writer)
+        rt = Runtime(settings, runtime.celery if settings.broker_url == runtime.settings.broker_url else None)
+        made.append(rt)
+        return rt
+
+    yield make
+    for rt in made:
+        rt.dispose()
 
 
 @pytest.fixture
 def sessions(runtime: Runtime):  # type: ignore[no-untyped-def]
-    """A clean database for each test (tables emptied; the schema stays as migrations built it)."""
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    for attempt in range(5):
-        try:
-            _empty(runtime, tables)
-            break
-        except OperationalError as exc:
-            # The worker may still be finishing an earlier test's transaction. TRUNCATE locks the tables one
-            # by one, so PostgreSQL can pick it as a deadlock's victim; once the worker's transaction ends,
-            # the next attempt goes through.
-            if not isinstance(exc.orig, DeadlockDetected) or attempt == 4:
-                raise
-            time.sleep(0.2)
-    _reset_failure_counts(runtime.settings.broker_url)
+    """The test's session factory (see `runtime`)."""
     return runtime.sessions
 
 
-def _empty(runtime: Runtime, tables: list[str]) -> None:
+def _empty(runtime: Runtime) -> None:
+    """Empty every table (the schema stays as migrations built it). Nothing else uses the database meanwhile:
+    no worker outlives its test."""
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with runtime.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            # Ids keep counting across tests (no RESTART IDENTITY; AUTOINCREMENT on SQLite), so a task
-            # message a worker still holds from an earlier test can never act on a later test's rows.
             conn.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
         else:
             conn.execute(text("UPDATE drafts SET current_revision_id = NULL"))
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))
+
+
+def _purge_broker(runtime: Runtime) -> None:
+    """Empty the broker, so that no message sent before (rolled-back tests send theirs too) reaches a worker."""
+    url = runtime.settings.broker_url
+    if url.startswith("redis"):
+        import redis
+
+        # The test run's own Redis database: its queue, unacknowledged deliveries and flags all go.
+        redis.Redis.from_url(url).flushdb()
+    else:
+        runtime.celery.control.purge()
 
 
 def _reset_failure_counts(url: str) -> None:
@@ -140,11 +270,9 @@ class Users:
         self.sessions = sessions
 
     def make(self, name: str, role: str, desk: str | None = None) -> tuple[Actor, dict[str, str]]:
-        with unit_of_work(self.sessions) as session:
-            user = add_user(session, name, role, desk)
-            _, token = issue_token(session, name)
-            actor = Actor(user.id, user.name, user.role, user.desk)
-        return actor, {"Authorization": f"Bearer {token}"}
+        actor = add_user(self.sessions, name, role, desk)
+        issued = issue_token(self.sessions, name)
+        return actor, {"Authorization": f"Bearer {issued.token}"}
 
 
 @pytest.fixture
@@ -192,23 +320,34 @@ class WorkerProcess:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=20)
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 5.0) -> None:
+        """SIGTERM to the worker (a warm shutdown: it stops its pool and beat itself), then SIGKILL to the
+        whole group after `grace` seconds: a task the test left running would only delay the next test."""
         if self.proc is None or self.proc.poll() is not None:
             return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        os.kill(self.proc.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=grace)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)  # anything of the group still there
+        self.proc.wait(timeout=20)
 
 
-@pytest.fixture(scope="session")
-def worker(test_env: dict[str, str], runtime: Runtime, tmp_path_factory) -> Iterator[WorkerProcess]:  # type: ignore[no-untyped-def]
-    """A real Celery worker (with the periodic sweep) on the test database and broker."""
-    process = WorkerProcess({**os.environ, **test_env}, tmp_path_factory.mktemp("worker") / "worker.log")
+@pytest.fixture
+def worker(runtime: Runtime, test_env: dict[str, str], tmp_path: Path) -> Iterator[WorkerProcess]:
+    """A real Celery worker (with the periodic sweep) for this test alone, on its committed database.
+
+    Started on an empty broker; stopped, and the broker emptied, before the database is emptied for the next
+    test. One worker per test rather than per module: emptying the database while a worker runs would race it.
+    """
+    _purge_broker(runtime)
+    process = WorkerProcess({**os.environ, **test_env}, tmp_path / "worker.log")
     process.start()
-    yield process
-    process.stop()
+    try:
+        yield process
+    finally:
+        process.stop()
+        _purge_broker(runtime)
 
 
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):  # type: ignore[no-untyped-def]

@@ -58,19 +58,13 @@ def _redact(url: str) -> str:
 
 # --- users and tokens ---------------------------------------------------------------------------
 
-def _unit_of_work():  # type: ignore[no-untyped-def]
-    from .db import unit_of_work
+def _service_call(fn):
+    """Call a service with this process's session factory; a service's refusal becomes the command's error."""
     from .runtime import Runtime
-
-    return unit_of_work(Runtime(_settings()).sessions)
-
-
-def _service_call(fn):  # type: ignore[no-untyped-def]
     from .services.errors import ServiceError
 
     try:
-        with _unit_of_work() as session:
-            return fn(session)
+        return fn(Runtime(_settings()).sessions)
     except ServiceError as exc:
         raise click.ClickException(exc.message) from None
 
@@ -85,12 +79,38 @@ def user() -> None:
 @click.option("--role", required=True,
               type=click.Choice(["reporter", "checker", "editor", "admin", "integration"]))
 @click.option("--desk", default=None, help="The desk (politics, business, ...); none means every desk.")
-def user_add(name: str, role: str, desk: str | None) -> None:
+@click.option("--password-stdin", is_flag=True,
+              help="Read a password for the desk pages from standard input (never from the command line).")
+def user_add(name: str, role: str, desk: str | None, password_stdin: bool) -> None:
     """Create a user."""
-    from .services.users import add_user
+    from .services.users import add_user, check_password, set_password
 
+    password = _read_password() if password_stdin else None
+    if password is not None:
+        _service_call(lambda _: check_password(password))
     _service_call(lambda s: add_user(s, name, role, desk))
-    click.echo(f"user {name} ({role}{', desk ' + desk if desk else ''}) created")
+    if password is not None:
+        _service_call(lambda s: set_password(s, name, password))
+    click.echo(f"user {name} ({role}{', desk ' + desk if desk else ''}) created"
+               + (", with a password for the desk pages" if password is not None else ""))
+
+
+@user.command("password")
+@click.argument("name")
+def user_password(name: str) -> None:
+    """Set NAME's password for the desk pages, read from standard input (asked for twice on a terminal)."""
+    from .services.users import set_password
+
+    password = _read_password()
+    _service_call(lambda s: set_password(s, name, password))
+    click.echo(f"password of {name} set")
+
+
+def _read_password() -> str:
+    """A password from standard input: prompted for (twice, unechoed) on a terminal, else its first line."""
+    if sys.stdin.isatty():
+        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 @main.group()
@@ -110,8 +130,8 @@ def token_issue(name: str, days: int | None, label: str | None) -> None:
     from .services.users import issue_token
 
     expires = utcnow() + timedelta(days=days) if days else None
-    _, secret = _service_call(lambda s: issue_token(s, name, expires_at=expires, label=label))
-    click.echo(secret)
+    issued = _service_call(lambda s: issue_token(s, name, expires_at=expires, label=label))
+    click.echo(issued.token)
 
 
 @token.command("revoke")
@@ -190,7 +210,7 @@ _SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdow
               help="Default: from the file's suffix.")
 @click.option("--reference-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The date relative dates are read against (YYYY-MM-DD).")
-def extract(file: Path, output: str, input_format: str | None, reference_date) -> None:  # type: ignore[no-untyped-def]
+def extract(file: Path, output: str, input_format: str | None, reference_date) -> None:
     """Print the claims of a text, HTML or Markdown FILE; no server needed."""
     from .extraction import extract as run_extraction
     from .extraction import render_table

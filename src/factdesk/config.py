@@ -35,6 +35,17 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from None
 
 
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime configuration. Build with `Settings.from_env()`; never at import time."""
@@ -60,6 +71,9 @@ class Settings:
     callback_timeout_seconds: float
     # Bearer token Prometheus must send to /metrics; empty means /metrics is open (scrape on a private network).
     metrics_token: str = ""
+    # The desk pages: a signed-in session ends after this long without a request; cookies only over HTTPS.
+    session_idle_minutes: int = 60
+    cookie_secure: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -92,6 +106,8 @@ class Settings:
             callback_max_attempts=max(1, _int(env, "FACTDESK_CALLBACK_MAX_ATTEMPTS", 8)),
             callback_timeout_seconds=_float(env, "FACTDESK_CALLBACK_TIMEOUT_SECONDS", 10.0),
             metrics_token=env.get("FACTDESK_METRICS_TOKEN") or "",
+            session_idle_minutes=max(1, _int(env, "FACTDESK_SESSION_IDLE_MINUTES", 60)),
+            cookie_secure=_bool(env, "FACTDESK_COOKIE_SECURE", False),
         )
 
     def ensure_data_dir(self) -> None:

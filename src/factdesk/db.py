@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
 
 def make_engine(database_url: str) -> Engine:
@@ -16,7 +16,7 @@ def make_engine(database_url: str) -> Engine:
         engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_conn, _record):
             # Python's sqlite3 opens transactions lazily; BEGIN IMMEDIATE on our own terms keeps
             # concurrent writers from deadlocking on lock upgrades.
             dbapi_conn.isolation_level = None
@@ -27,19 +27,26 @@ def make_engine(database_url: str) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
+        def _sqlite_begin(conn):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+# What every service takes: a factory of sessions, one session (one transaction) per unit of work.
+Sessions = sessionmaker[Session]
+
+
+def make_session_factory(engine: Engine) -> Sessions:
+    """Sessions on `engine`. Configures the mappers of every model imported by now, a one-time cost that would
+    otherwise land on a process's first query."""
+    configure_mappers()
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
 @contextmanager
-def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
+def unit_of_work(factory: Sessions) -> Iterator[Session]:
     """One transaction: commits when the block ends, rolls back on any exception."""
     session = factory()
     try:

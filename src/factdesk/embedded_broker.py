@@ -22,7 +22,7 @@ class Channel(SqlaChannel):
         engine = create_engine(self.connection.client.hostname, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _wal(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _wal(dbapi_conn, _record):
             dbapi_conn.execute("PRAGMA journal_mode=WAL")
 
         return engine

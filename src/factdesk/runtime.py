@@ -14,8 +14,8 @@ from .db import make_engine, make_session_factory
 from .services import outbox
 
 if TYPE_CHECKING:
-    from .cms.drain import DrainSignal
     from .services.inbox_writer import InboxWriter
+    from .wiring.drain_signal import DrainSignal
 
 
 class Runtime:
@@ -44,9 +44,9 @@ class Runtime:
 
     @cached_property
     def drain_signal(self) -> DrainSignal:
-        """Asks the workers to drain the CMS inbox (see cms.drain); its thread starts on first use."""
-        from .cms.drain import DrainSignal
+        """Asks the workers to drain the CMS inbox (see wiring.drain_signal); its thread starts on first use."""
         from .services.inbox import DRAIN_TASK
+        from .wiring.drain_signal import DrainSignal
 
         return DrainSignal(self.settings.broker_url, lambda: self.celery.send_task(DRAIN_TASK, retry=False))
 

@@ -133,14 +133,14 @@ def test_revoked_and_expired_tokens_are_refused(client, sessions, users):
     from factdesk.services.users import issue_token, revoke_token
 
     _, headers = users.make("old", "reporter")
+    expired = issue_token(sessions, "old", expires_at=utcnow() + timedelta(seconds=60))
     with unit_of_work(sessions) as s:
-        expired, expired_token = issue_token(s, "old", expires_at=utcnow() + timedelta(seconds=60))
         s.get(ApiToken, expired.id).expires_at = utcnow() - timedelta(seconds=1)
-    assert client.get("/api/v1/drafts", headers={"Authorization": f"Bearer {expired_token}"}).status_code == 401
+    assert client.get("/api/v1/drafts", headers={"Authorization": f"Bearer {expired.token}"}).status_code == 401
     assert client.get("/api/v1/drafts", headers=headers).status_code == 200
     with unit_of_work(sessions) as s:
         token_id = s.scalar(select(ApiToken.id).where(ApiToken.expires_at.is_(None)))
-        revoke_token(s, token_id)
+    revoke_token(sessions, token_id)
     assert client.get("/api/v1/drafts", headers=headers).status_code == 401
 
 

@@ -47,29 +47,19 @@ def integrations(sessions):  # type: ignore[no-untyped-def]
     """Makes integrations: `integrations(name, secret, fmt=..., scheme=..., callback_url=...)`."""
 
     def make(name: str, secret: str, **kwargs: Any) -> None:
-        with unit_of_work(sessions) as s:
-            add_integration(s, name, secret, **kwargs)
+        add_integration(sessions, name, secret, **kwargs)
 
     return make
 
 
 @pytest.fixture
 def drain(sessions, settings):  # type: ignore[no-untyped-def]
-    """Place every save waiting in the inbox, as the worker's `factdesk.process_inbox` does.
-
-    A real worker started by an earlier test may be draining too (its periodic drain runs every second)
-    and hold the batch in flight, so this waits until no row is left waiting.
-    """
+    """Place every save waiting in the inbox, as the worker's `factdesk.process_inbox` does."""
 
     def run() -> None:
-        deadline = time.monotonic() + 30
-        while True:
-            drain_inbox(sessions, debounce=settings.debounce_seconds)
-            with unit_of_work(sessions) as s:
-                if count_waiting(s) == 0:
-                    return
-            assert time.monotonic() < deadline, "the inbox did not drain"
-            time.sleep(0.05)
+        drain_inbox(sessions, debounce=settings.debounce_seconds)
+        with unit_of_work(sessions) as s:
+            assert count_waiting(s) == 0, "the drain left saves waiting"
 
     return run
 

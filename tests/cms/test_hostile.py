@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import replace
 
 import pytest
 
@@ -60,8 +59,8 @@ def test_unknown_integration_is_404(client, sessions):
     assert count_rows(sessions, *STORED) == (0, 0, 0, 0, 0, 0)
 
 
-def test_an_oversize_body_is_413_before_anything_is_read(cms, runtime, sessions):
-    small = create_app(runtime=type(runtime)(replace(runtime.settings, max_body_bytes=1000), runtime.celery))
+def test_an_oversize_body_is_413_before_anything_is_read(cms, runtime_with, sessions):
+    small = create_app(runtime=runtime_with(max_body_bytes=1000))
     body = json.dumps({**SAVE, "body": "x" * 2000}).encode()
     r = small.test_client().post("/api/v1/webhooks/cms/cms", data=body,
                                  headers={"Content-Type": "application/json", **signed(body)})
@@ -124,8 +123,8 @@ def test_a_save_with_text_that_cannot_be_stored_is_422(cms, post_generic, sessio
     assert count_rows(sessions, *STORED)[:5] == (0, 0, 0, 0, 0)
 
 
-def test_a_flood_of_bad_signatures_is_cut_off_but_good_deliveries_pass(cms, runtime, sessions, drain):
-    limited = create_app(runtime=type(runtime)(replace(runtime.settings, bad_signature_limit=5), runtime.celery))
+def test_a_flood_of_bad_signatures_is_cut_off_but_good_deliveries_pass(cms, runtime_with, sessions, drain):
+    limited = create_app(runtime=runtime_with(bad_signature_limit=5))
     client = limited.test_client()
     body = json.dumps(SAVE).encode()
     bad = {"Content-Type": "application/json", **signed(body, "another-secret-0123456789")}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +13,6 @@ from factdesk.api import create_app
 from factdesk.cms.schemes import factdesk as factdesk_scheme
 from factdesk.db import unit_of_work
 from factdesk.models import CmsInboxItem, CmsSave, Draft, Revision
-from factdesk.runtime import Runtime
 from factdesk.services.inbox import drain_inbox
 from tests.cms.conftest import GENERIC_SECRET, count_rows
 from tests.conftest import DEAD_BROKER, wait_for
@@ -41,10 +39,9 @@ def test_the_worker_turns_an_answered_save_into_a_revision(worker, integrations,
         assert draft is not None and draft.current_revision_id == row.revision_id
 
 
-def test_a_save_is_durable_before_the_answer_even_with_the_broker_down(integrations, runtime, sessions, settings,
-                                                                        drain):
+def test_a_save_is_durable_before_the_answer_even_with_the_broker_down(integrations, runtime_with, sessions, drain):
     integrations("cms", GENERIC_SECRET)
-    down = Runtime(replace(settings, broker_url=DEAD_BROKER))
+    down = runtime_with(broker_url=DEAD_BROKER)
     client = create_app(runtime=down).test_client()
     body = json.dumps({"id": "d1", "version": 1, "body": TEXT.format(3)}).encode()
     r = client.post("/api/v1/webhooks/cms/cms", data=body, headers={
@@ -58,7 +55,8 @@ def test_a_save_is_durable_before_the_answer_even_with_the_broker_down(integrati
     down.dispose()
 
 
-def test_two_drains_at_once_place_every_save_once_in_order(integrations, post_generic, sessions, settings, drain):
+@pytest.mark.committed  # each drain has its own connection, as two workers do: the saves must be committed
+def test_two_drains_at_once_place_every_save_once_in_order(integrations, post_generic, sessions, settings):
     integrations("cms", GENERIC_SECRET)
     for version in range(1, 11):
         for doc in range(5):
@@ -78,7 +76,6 @@ def test_two_drains_at_once_place_every_save_once_in_order(integrations, post_ge
     for t in threads:
         t.join()
     assert not errors
-    drain()  # a real worker started by an earlier test may hold the last batch
     with unit_of_work(sessions) as s:
         assert s.scalar(select(func.count()).select_from(Revision)) == 50
         assert s.scalar(select(func.count()).select_from(CmsSave)) == 50

@@ -16,13 +16,13 @@ from factdesk.services.inbox import CheckedSave, check_save
 from factdesk.services.inbox_writer import InboxWriter
 from factdesk.services.integrations import add_integration
 
+# These tests run the writer as an API process does: its own connection (AUTOCOMMIT on PostgreSQL) and thread.
+pytestmark = pytest.mark.committed
+
 
 @pytest.fixture
 def integration_id(sessions) -> int:  # type: ignore[no-untyped-def]
-    with unit_of_work(sessions) as s:
-        integration = add_integration(s, "writer", "secret-0123456789")
-        s.flush()
-        return integration.id
+    return add_integration(sessions, "writer", "secret-0123456789").id
 
 
 def checked(doc: str, version: int = 1) -> CheckedSave:

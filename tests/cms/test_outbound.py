@@ -11,10 +11,10 @@ import pytest
 
 from factdesk.cms import InboundRequest, verify
 from factdesk.db import unit_of_work
-from factdesk.services.drafts import Submission, submit_draft
-from factdesk.services.integrations import find_integration
+from factdesk.services.drafts import submit_draft
+from factdesk.services.integrations import find_integration, integration_actor
 from factdesk.services.notifications import notify_blocking_verdict, notify_gate_change
-from factdesk.services.webhooks import integration_actor
+from factdesk.services.revisions import Submission
 from tests.conftest import wait_for
 
 pytestmark = pytest.mark.worker
@@ -57,13 +57,12 @@ def receiver():  # type: ignore[no-untyped-def]
 
 def cms_draft(sessions, integrations, url: str) -> int:  # type: ignore[no-untyped-def]
     integrations("newsroom", SECRET, callback_url=url)
-    with unit_of_work(sessions) as s:
-        view = find_integration(s, "newsroom")
-        assert view is not None
-        actor = integration_actor(view)
-        result = submit_draft(s, actor, Submission(body="The city paid $3 million.", external_id="doc-1",
-                                                   source="newsroom"))
-        return result.draft.id
+    view = find_integration(sessions, "newsroom")
+    assert view is not None
+    actor = integration_actor(view)
+    result = submit_draft(sessions, actor, Submission(body="The city paid $3 million.", external_id="doc-1",
+                                                      source="newsroom"))
+    return result.draft.id
 
 
 def test_an_event_is_retried_with_backoff_until_the_cms_accepts_it(
@@ -104,8 +103,8 @@ def test_an_event_is_retried_with_backoff_until_the_cms_accepts_it(
 def test_rest_drafts_and_integrations_without_callback_get_no_events(sessions, integrations, users, client):
     integrations("quiet", SECRET)
     reporter, _ = users.make("rita", "reporter")
+    rest = submit_draft(sessions, reporter, Submission(body="The city paid $3 million.")).draft.id
     with unit_of_work(sessions) as s:
-        rest = submit_draft(s, reporter, Submission(body="The city paid $3 million.")).draft.id
         notify_gate_change(s, rest, opened=True, detail={})
         notify_blocking_verdict(s, rest, 1, 1)
     _, editor = users.make("eve", "editor")

@@ -108,14 +108,10 @@ def test_a_batch_larger_than_one_sqlite_statement_is_answered_save_by_save(runti
     # More saves than one lookup statement holds, several per document: each is compared with the ones
     # before it in the batch (a redelivery is a duplicate, the same text again unchanged, an older version
     # stale), exactly as if they had come one batch each.
-    from factdesk.db import unit_of_work
     from factdesk.services.inbox import store_saves
     from factdesk.services.integrations import add_integration
 
-    with unit_of_work(sessions) as s:
-        integration = add_integration(s, "big", "secret-0123456789")
-        s.flush()
-        integration_id = integration.id
+    integration_id = add_integration(sessions, "big", "secret-0123456789").id
 
     def save(doc: int, version: int, text: str) -> Any:
         return check_save(generic.adapt({"id": f"d{doc}", "version": version, "body": text}, {})[0])

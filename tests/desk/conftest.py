@@ -15,9 +15,6 @@ from factdesk.models import Claim
 from factdesk.services.drafts import Submission, submit_draft
 from factdesk.services.extraction import store_claims
 
-# Far enough out that a worker another test started never extracts these drafts with the real NLP.
-NO_EXTRACTION = 3600.0
-
 
 @dataclass
 class MadeDraft:
@@ -39,11 +36,11 @@ class Drafts:
         claim_type: str = "fact",
     ) -> MadeDraft:
         body = body or f"Draft {external_id or ''}: " + " ".join(f"Fact number {i} is true." for i in range(n))
-        with unit_of_work(self.sessions) as s:
-            result = submit_draft(s, author, Submission(body=body, desk=desk, deadline=deadline,
-                                                        external_id=external_id), debounce=NO_EXTRACTION)
-            draft_id, revision = result.draft.id, result.revision
-            revision_id, text, digest = revision.id, revision.text, revision.content_hash
+        submitted = submit_draft(self.sessions, author, Submission(body=body, desk=desk, deadline=deadline,
+                                                                   external_id=external_id))
+        revision = submitted.draft.current_revision
+        assert revision is not None
+        draft_id, revision_id, text, digest = submitted.draft.id, revision.id, revision.text, revision.content_hash
         found = [
             FoundClaim(type=claim_type, spans=((i, i + 4),), text=text[i:i + 4], sentence=text,
                        normalized={"n": i}, score=(scores[i] if scores else 0.5), reasons=("test",),

@@ -16,6 +16,7 @@ from factdesk.services.verdicts import VerdictInput, record_verdict
 
 pytestmark = [
     pytest.mark.postgres,
+    pytest.mark.committed,  # the checkers' threads each have their own connection: they must see committed rows
     pytest.mark.skipif(not os.environ.get("FACTDESK_TEST_DATABASE_URL"),
                        reason="row-lock concurrency needs PostgreSQL: set FACTDESK_TEST_DATABASE_URL"),
 ]
@@ -38,14 +39,12 @@ def test_twenty_checkers_lease_a_thousand_claims_without_sharing_or_leaving_any(
         try:
             start.wait()
             while True:
-                with unit_of_work(sessions) as s:
-                    got = lease_next_claim(s, actor, lease_seconds=900, cap=10)
-                    claim_id = got[0].id if got else None
+                got = lease_next_claim(sessions, actor, lease_seconds=900, cap=10)
+                claim_id = got.id if got else None
                 if claim_id is None:
                     return
                 leased[actor.id].append(claim_id)
-                with unit_of_work(sessions) as s:
-                    record_verdict(s, actor, claim_id, VerdictInput("accurate", sources=SOURCE))
+                record_verdict(sessions, actor, claim_id, VerdictInput("accurate", sources=SOURCE))
         except BaseException as exc:  # surfaced by the assertion below
             errors.append(exc)
 

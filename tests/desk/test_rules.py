@@ -1,100 +1,21 @@
-"""The desk's rules on their own: every claim state × action × kind of actor, the author rule, approval, gate."""
+"""The desk's rules on their own: ratings, approval, overrides, the gate and the draft's status after a verdict.
+
+Who may lease, renew, release or rate a claim in which state is one table, test_lease_rules_table.py, run
+against the domain and through the services.
+"""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from factdesk.domain.actors import Actor
-from factdesk.domain.desk import ClaimAction, ClaimSituation, Refusal, decide_approval, decide_claim_action
+from factdesk.domain.desk import Refusal, decide_approval
 from factdesk.domain.gate import Approved, ClaimRating, OverrideError, check_overrides, decide_gate, find_blockers
 from factdesk.domain.ratings import Rating, blocks, needs_source
 from factdesk.domain.states import DraftStatus, status_after_verdict
 
-NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
-LATER, EARLIER = NOW + timedelta(minutes=5), NOW - timedelta(seconds=1)
-ME, OTHER, AUTHOR = 1, 2, 9
-CHECKER = Actor(ME, "cara", "checker")
+ME, AUTHOR = 1, 9
 EDITOR = Actor(ME, "eddy", "editor")
-
-SITUATIONS = {
-    "open": ClaimSituation("open", None, None, True, AUTHOR, "politics"),
-    "leased_by_me": ClaimSituation("leased", ME, LATER, True, AUTHOR, "politics"),
-    "leased_by_other": ClaimSituation("leased", OTHER, LATER, True, AUTHOR, "politics"),
-    "my_lease_expired": ClaimSituation("leased", ME, EARLIER, True, AUTHOR, "politics"),
-    "other_lease_expired": ClaimSituation("leased", OTHER, EARLIER, True, AUTHOR, "politics"),
-    "verdict": ClaimSituation("verdict", None, None, True, AUTHOR, "politics"),
-    "retired": ClaimSituation("retired", None, None, True, AUTHOR, "politics"),
-    "superseded_revision": ClaimSituation("open", None, None, False, AUTHOR, "politics"),
-}
-L, V, OPEN = "leased", "verdict", "open"
-A = [ClaimAction.LEASE, ClaimAction.RENEW, ClaimAction.RELEASE, ClaimAction.RECORD_VERDICT]
-STALE = ["stale_revision"] * 4
-# situation -> expected outcome per action (lease, renew, release, record_verdict): a status or a refusal code
-CHECKER_TABLE = {
-    "open": [L, "not_leased", "not_leased", "lease_required"],
-    "leased_by_me": ["already_yours", L, OPEN, V],
-    "leased_by_other": ["lease_held", "lease_held", "lease_held", "lease_held"],
-    "my_lease_expired": [L, "lease_expired", "lease_expired", "lease_required"],
-    "other_lease_expired": [L, "lease_expired", "lease_expired", "lease_required"],
-    "verdict": ["has_verdict", "not_leased", "not_leased", "lease_required"],
-    "retired": STALE,
-    "superseded_revision": STALE,
-}
-# Editors may rate without a lease and release anyone's lease, but never take over a live lease to rate.
-EDITOR_TABLE = {
-    **CHECKER_TABLE,
-    "open": [L, "not_leased", "not_leased", V],
-    "leased_by_other": ["lease_held", "lease_held", OPEN, "lease_held"],
-    "my_lease_expired": [L, "lease_expired", "lease_expired", V],
-    "other_lease_expired": [L, "lease_expired", "lease_expired", V],
-    "verdict": ["has_verdict", "not_leased", "not_leased", V],
-}
-
-
-def outcome(action: ClaimAction, actor: Actor, situation: ClaimSituation) -> str:
-    try:
-        return decide_claim_action(action, actor, situation, NOW).value
-    except Refusal as refusal:
-        return refusal.code
-
-
-def cases(table: dict[str, list[str]], actor: Actor):  # type: ignore[no-untyped-def]
-    for name, expected in table.items():
-        for action, want in zip(A, expected, strict=True):
-            yield pytest.param(actor, name, action, want, id=f"{actor.role}-{name}-{action}")
-
-
-@pytest.mark.parametrize(("actor", "situation", "action", "expected"),
-                         [*cases(CHECKER_TABLE, CHECKER), *cases(EDITOR_TABLE, EDITOR)])
-def test_every_claim_state_and_action(actor: Actor, situation: str, action: ClaimAction, expected: str) -> None:
-    assert outcome(action, actor, SITUATIONS[situation]) == expected
-
-
-@pytest.mark.parametrize("situation", list(SITUATIONS))
-@pytest.mark.parametrize("action", A)
-@pytest.mark.parametrize("role", ["reporter", "integration"])
-def test_roles_without_check_permission_are_refused_everything(role: str, situation: str, action: ClaimAction) -> None:
-    with pytest.raises(Refusal) as info:
-        decide_claim_action(action, Actor(ME, "x", role), SITUATIONS[situation], NOW)
-    assert (info.value.kind, info.value.code) == ("forbidden", "role")
-
-
-@pytest.mark.parametrize("situation", list(SITUATIONS))
-@pytest.mark.parametrize("action", A)
-@pytest.mark.parametrize("role", ["checker", "editor", "admin"])
-def test_the_author_never_checks_their_own_draft(role: str, situation: str, action: ClaimAction) -> None:
-    author = Actor(AUTHOR, "rita", role)
-    with pytest.raises(Refusal) as info:
-        decide_claim_action(action, author, SITUATIONS[situation], NOW)
-    assert (info.value.kind, info.value.code) == ("forbidden", "author")
-
-
-def test_a_checker_with_a_desk_leases_only_that_desk_and_one_without_leases_every_desk() -> None:
-    business = ClaimSituation("open", None, None, True, AUTHOR, "business")
-    assert outcome(ClaimAction.LEASE, Actor(ME, "carl", "checker", "politics"), business) == "desk"
-    assert outcome(ClaimAction.LEASE, Actor(ME, "cara", "checker", None), business) == L
 
 
 def test_ratings_that_block_and_that_need_sources() -> None:

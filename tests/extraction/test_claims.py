@@ -122,8 +122,12 @@ HOSTILE = {
 }
 
 
+# Tens of seconds to minutes each (pytest --durations); they still run by default and in CI.
+SLOW = {"one megabyte article", "control characters"}
+
+
 @pytest.mark.model
-@pytest.mark.parametrize("name", list(HOSTILE))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in SLOW else n for n in HOSTILE])
 def test_hostile_input_returns_with_exact_spans(name: str, nlp) -> None:  # type: ignore[no-untyped-def]
     for fmt in ("text", "html", "markdown") if len(HOSTILE[name]) < 100_000 else ("text",):
         result = extract(HOSTILE[name], fmt=fmt, nlp=nlp)

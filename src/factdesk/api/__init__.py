@@ -1,4 +1,4 @@
-"""The Flask application factory: the REST API under /api/v1, health probes and OpenAPI docs."""
+"""The Flask application factory: the REST API under /api/v1, the desk pages under /desk, health probes and docs."""
 
 from __future__ import annotations
 
@@ -59,6 +59,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from .metrics import blp as metrics_blp
 
     app.register_blueprint(metrics_blp)
+    from ..web import init_app as add_desk_pages
+
+    add_desk_pages(app, settings)
     return app
 
 
@@ -68,14 +71,11 @@ def warm_up(app: Flask) -> None:
     worker serves (about a second of CPU, against a CMS that gives up after two). Connects to nothing, so a
     worker still starts, and answers 503, while the database or the broker is down. Call it once, at boot:
     it also hides what exists by then from the garbage collector."""
-    from sqlalchemy.orm import configure_mappers
-
     from ..celery_app import prepare_to_publish
     from .limits import failure_limiter
 
     runtime: Runtime = app.extensions["factdesk"]
-    configure_mappers()
-    runtime.sessions  # noqa: B018 - builds the engine (imports the driver) and installs the outbox hooks
+    runtime.sessions  # noqa: B018 - builds the engine (imports the driver), configures the mappers, installs the outbox
     runtime.sender  # noqa: B018 - the Celery app
     prepare_to_publish(runtime.celery)
     runtime.inbox_writer  # noqa: B018

@@ -7,13 +7,11 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..db import unit_of_work
-from ..services.approvals import approve_draft, check_gate
-from ..services.drafts import get_draft
+from ..services.approvals import GateResult, approve_draft, check_gate
+from ..services.read_models import ApprovalView
 from .auth import SECURITY, current_actor, require_token
 from .desk_schemas import ApproveInSchema, GateQuerySchema, GateSchema
-from .drafts import approval_view
-from .queue import sessions
+from .drafts import sessions
 from .schemas import ApprovalSchema
 
 blp = Blueprint("approvals", __name__, url_prefix="/api/v1", description="Approval and the publish gate")
@@ -25,7 +23,7 @@ class DraftApprove(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(ApproveInSchema, required=False)
     @blp.response(201, ApprovalSchema)
-    def post(self, data: dict[str, Any] | None, draft_id: int) -> dict[str, Any] | None:
+    def post(self, data: dict[str, Any] | None, draft_id: int) -> ApprovalView:
         """Approve the current revision (editors; never the draft's author). An empty body will do.
 
         409 with `errors.blockers` (claim ids) unless every claim has a verdict and none blocks, or each
@@ -34,11 +32,8 @@ class DraftApprove(MethodView):
         """
         data = data or {}
         overrides = {o["claim_id"]: o["reason"] for o in data.get("overrides") or []}
-        with unit_of_work(sessions()) as session:
-            approve_draft(
-                session, current_actor(), draft_id, overrides=overrides, content_hash=data.get("content_hash")
-            )
-            return approval_view(session, get_draft(session, draft_id))
+        return approve_draft(sessions(), current_actor(), draft_id, overrides=overrides,
+                             content_hash=data.get("content_hash"))
 
 
 @blp.route("/drafts/<int:draft_id>/gate")
@@ -46,19 +41,10 @@ class DraftGate(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(GateQuerySchema, location="query")
     @blp.response(200, GateSchema)
-    def get(self, args: dict[str, Any], draft_id: int) -> dict[str, Any]:
+    def get(self, args: dict[str, Any], draft_id: int) -> GateResult:
         """May this text be published? `{publishable, revision, content_hash, blockers}`.
 
         Only the approved current text is publishable; any other `content_hash` (an edit made after the
         approval, an older revision) is not. Without `content_hash`, answers for the current revision.
         """
-        with unit_of_work(sessions()) as session:
-            gate = check_gate(session, draft_id, args.get("content_hash"))
-            return {
-                "publishable": gate.publishable,
-                "revision": gate.revision,
-                "content_hash": gate.content_hash,
-                "blockers": gate.blockers,
-                "reason": gate.reason,
-                "current_revision": gate.current_revision,
-            }
+        return check_gate(sessions(), draft_id, args.get("content_hash"))

@@ -7,11 +7,10 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..db import unit_of_work
-from ..services.audit import list_audit
+from ..services.audit import AuditEventView, list_audit
 from .auth import SECURITY, require_token
 from .desk_schemas import AuditEventSchema, AuditQuerySchema
-from .queue import sessions
+from .drafts import sessions
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="The append-only audit log")
 require_token(blp)
@@ -22,7 +21,6 @@ class DraftAudit(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(AuditQuerySchema, location="query")
     @blp.response(200, AuditEventSchema(many=True))
-    def get(self, args: dict[str, Any], draft_id: int):  # type: ignore[no-untyped-def]
+    def get(self, args: dict[str, Any], draft_id: int) -> list[AuditEventView]:
         """The draft's events, oldest first: actor, time, action, before and after. Page on with `after_id`."""
-        with unit_of_work(sessions()) as session:
-            return list_audit(session, draft_id, after_id=args["after_id"], limit=args["limit"])
+        return list_audit(sessions(), draft_id, after_id=args["after_id"], limit=args["limit"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import current_app, g, request
 from flask_smorest import Blueprint
 
-from ..db import unit_of_work
 from ..domain.actors import Actor
 from ..services.users import authenticate
 from .errors import error_response
@@ -15,28 +14,26 @@ SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 def current_actor() -> Actor:
-    return g.actor  # type: ignore[no-any-return]
+    return g.actor
 
 
 def require_token(blueprint: Blueprint) -> None:
     """Every endpoint of `blueprint` needs a valid bearer token; 401 otherwise."""
 
     @blueprint.before_request
-    def _authenticate():  # type: ignore[no-untyped-def]
+    def _authenticate():
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return _unauthorized("Send an API token: Authorization: Bearer <token>.")
-        runtime = current_app.extensions["factdesk"]
-        with unit_of_work(runtime.sessions) as session:
-            actor = authenticate(session, token.strip())
+        actor = authenticate(current_app.extensions["factdesk"].sessions, token.strip())
         if actor is None:
             return _unauthorized("The API token is unknown, revoked or expired.")
         g.actor = actor
         return None
 
 
-def _unauthorized(message: str):  # type: ignore[no-untyped-def]
+def _unauthorized(message: str):
     """401, or 429 once this address has failed too often in the window. Only failures are counted, so
     a caller with a valid token is never slowed or refused by someone else's guessing."""
     settings = current_app.extensions["factdesk"].settings

@@ -9,5 +9,5 @@ blp = Blueprint("docs_assets", __name__)
 
 
 @blp.get("/api/v1/docs/assets/<path:filename>")
-def asset(filename: str):  # type: ignore[no-untyped-def]
+def asset(filename: str):
     return send_from_directory(swagger_ui_path, filename, max_age=86400)

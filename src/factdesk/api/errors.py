@@ -38,7 +38,7 @@ class ErrorSchema(ma.Schema):
 
 
 def error_response(status: int, message: str, *, code: str | None = None, errors: Any = None,
-                   headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+                   headers: dict[str, str] | None = None):
     payload = {"status": status, "code": code or CODES.get(status, "error"), "message": message,
                "errors": errors or {}}
     response = jsonify(payload)
@@ -51,7 +51,7 @@ def error_response(status: int, message: str, *, code: str | None = None, errors
 class FactdeskApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
-    def handle_http_exception(self, error: HTTPException):  # type: ignore[no-untyped-def,override]
+    def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
         status = error.code or 500
         errors = data.get("errors") or data.get("messages") or {}
@@ -70,11 +70,11 @@ class FactdeskApi(Api):
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ServiceError)
-    def _service_error(error: ServiceError):  # type: ignore[no-untyped-def]
+    def _service_error(error: ServiceError):
         return error_response(error.status, error.message, code=error.code, errors=error.details)
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
+    def _unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return app.extensions["factdesk.api"].handle_http_exception(error)
         log.exception("unhandled error")

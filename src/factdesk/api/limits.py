@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from ..cms.ratelimit import Limiter, make_limiter
+from ..wiring.limiter import Limiter, make_limiter
 
 EXTENSION_KEY = "factdesk.limiter"
 
@@ -15,7 +15,7 @@ def failure_limiter() -> Limiter:
     if EXTENSION_KEY not in ext:
         settings = ext["factdesk"].settings
         ext[EXTENSION_KEY] = make_limiter(settings.broker_url, settings.bad_signature_window_seconds)
-    return ext[EXTENSION_KEY]  # type: ignore[no-any-return]
+    return ext[EXTENSION_KEY]
 
 
 def client_address() -> str:

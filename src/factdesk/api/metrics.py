@@ -9,7 +9,6 @@ from flask import Blueprint, Response, current_app, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 
-from ..db import unit_of_work
 from ..services.metrics import DeskFigures, collect_figures
 from .errors import error_response
 
@@ -43,7 +42,7 @@ class _DeskCollector:
 
 
 @blp.get("/metrics")
-def metrics():  # type: ignore[no-untyped-def]
+def metrics():
     """Prometheus metrics. Open unless FACTDESK_METRICS_TOKEN is set; then `Authorization: Bearer <it>`."""
     runtime = current_app.extensions["factdesk"]
     expected = runtime.settings.metrics_token
@@ -55,8 +54,7 @@ def metrics():  # type: ignore[no-untyped-def]
                 "Send the metrics token: Authorization: Bearer <token>.",
                 headers={"WWW-Authenticate": 'Bearer realm="factdesk-metrics"'},
             )
-    with unit_of_work(runtime.sessions) as session:
-        figures = collect_figures(session)
+    figures = collect_figures(runtime.sessions)
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(_DeskCollector(figures))  # type: ignore[arg-type]
+    registry.register(_DeskCollector(figures))
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

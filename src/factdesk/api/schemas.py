@@ -43,7 +43,7 @@ class RevisionSchema(ma.Schema):
     extracted_at = fields.DateTime(allow_none=True)
     extraction = fields.Method("_extraction")
 
-    def _extraction(self, revision) -> str:  # type: ignore[no-untyped-def]
+    def _extraction(self, revision) -> str:
         return "done" if revision.extracted_at else "pending"
 
 

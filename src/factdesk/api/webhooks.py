@@ -1,8 +1,8 @@
 """The CMS save hook: POST /api/v1/webhooks/cms/{integration}, authenticated by the integration's own scheme.
 
 Not behind API tokens: each integration proves itself by signing (or bearing a secret) over the raw body.
-The handler verifies and adapts the save, stores it in the inbox with one INSERT and answers; a worker
-places it in its draft (services.inbox) and extracts it once the draft is quiet.
+The handler verifies and adapts the save, stores it in the inbox (services.inbox.receive_saves) and answers;
+a worker places it in its draft (services.cms_saves) and extracts it once the draft is quiet.
 """
 
 from __future__ import annotations
@@ -11,20 +11,25 @@ import json
 import logging
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..cms import InboundRequest, PayloadError, SignatureError, adapt, verify
-from ..db import unit_of_work
+from ..services import inbox as inbox_service
 from ..services import integrations as integrations_service
-from ..services.inbox import ACCEPTED, check_save
 from ..services.integrations import IntegrationView
+from ..services.revisions import SaveOutcome
 from .errors import error_response
 from .limits import client_address, failure_limiter
 from .schemas import WebhookResultSchema
+
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
+
+    from ..runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +58,7 @@ class _IntegrationCache:
             self._items[view.name] = (time.monotonic() + CACHE_SECONDS, view)
 
 
-def _runtime():  # type: ignore[no-untyped-def]
+def _runtime() -> Runtime:
     return current_app.extensions["factdesk"]
 
 
@@ -61,12 +66,12 @@ def _cache() -> _IntegrationCache:
     ext = current_app.extensions
     if "factdesk.integrations" not in ext:  # not setdefault: that would build a cache (and lock) per request
         ext.setdefault("factdesk.integrations", _IntegrationCache())
-    return ext["factdesk.integrations"]  # type: ignore[no-any-return]
+    return ext["factdesk.integrations"]
 
 
 def _clock() -> float:
     # Tests replay real captured requests by setting the clock to their capture time.
-    return current_app.extensions.get("factdesk.clock", time.time)()  # type: ignore[no-any-return]
+    return current_app.extensions.get("factdesk.clock", time.time)()
 
 
 def _refused(status: int, message: str, key: str) -> Any:
@@ -104,7 +109,7 @@ RESPONSES = {
 @blp.route("/webhooks/cms/<string:integration>")
 class CmsWebhook(MethodView):
     @blp.doc(security=[], responses=RESPONSES)
-    def post(self, integration: str):  # type: ignore[no-untyped-def]
+    def post(self, integration: str) -> ResponseReturnValue:
         """Receive a CMS save, authenticated by the integration's scheme over the raw request bytes.
 
         Answers within milliseconds, once the save is committed to the inbox; a worker then stores it as a
@@ -120,8 +125,7 @@ class CmsWebhook(MethodView):
         if view is None:
             if failure_limiter().count(client) > settings.bad_signature_limit:
                 return _refused(404, "", client)  # a flooding client gets no database lookup
-            with unit_of_work(runtime.sessions) as session:
-                view = integrations_service.find_integration(session, integration)
+            view = integrations_service.find_integration(runtime.sessions, integration)
             if view is None:
                 return _refused(404, f"no integration named {integration!r}", client)
             _cache().put(view)
@@ -147,16 +151,10 @@ class CmsWebhook(MethodView):
         except PayloadError as exc:
             return error_response(422, f"Not a {view.format} save: {exc.message}.",
                                   errors={"json": {"_schema": [exc.message]}, "expected": exc.expected})
-        if not saves:
-            return {"status": "ignored", "saves": []}, 200
-        checked = [check_save(save) for save in saves]  # a save with no text: Invalid (422), nothing stored
-        try:
-            receipts = runtime.inbox_writer.store(view.id, checked)
-        except Exception as exc:  # the database is down or too slow: the CMS must retry, nothing was accepted
+        try:  # a save with no text: Invalid (422), nothing stored
+            answer = inbox_service.receive_saves(runtime.inbox_writer, runtime.drain_signal, view.id, saves)
+        except inbox_service.NotStored as exc:  # the database is down or too slow: the CMS must retry
             log.warning("webhook %s: could not store the save: %s", integration, exc)
             return error_response(503, "The save could not be stored; retry shortly.", headers={"Retry-After": "5"})
-        if any(r.receipt is not None for r in receipts):
-            runtime.drain_signal.notify()
-        accepted = any(r.outcome == ACCEPTED for r in receipts)
-        return ({"status": ACCEPTED if accepted else receipts[0].outcome, "saves": [r.__dict__ for r in receipts]},
-                202 if accepted else 200)
+        return ({"status": answer.status, "saves": [r.__dict__ for r in answer.receipts]},
+                202 if answer.status == SaveOutcome.ACCEPTED else 200)

@@ -1,4 +1,8 @@
-"""CMS integration pieces with no database or Flask: signature schemes, payload adapters, the bad-signature limiter."""
+"""CMS integration pieces that are plain Python: signature schemes and payload adapters.
+
+No database, broker, thread or web framework: what runs those for CMS traffic is in `services` (storing and
+placing saves) and `wiring` (the drain signal, the failed-authentication limiter).
+"""
 
 from .adapters import ADAPTERS, DEFAULT_SCHEMES, PayloadError, Save, adapt
 from .request import InboundRequest

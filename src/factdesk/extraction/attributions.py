@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from .claims import Finding
-from .context import Context
+from .context import SentenceContext
 from .speakers import WEAK_SPEECH, is_speech_verb, resolve, subject_of
 
 _CONTENT_DEPS = frozenset({"ccomp", "dobj", "xcomp", "advcl", "parataxis", "prep", "attr", "oprd", "dative"})
@@ -70,63 +70,100 @@ def _inside(i: int, j: int, spans: list[tuple[int, int]]) -> bool:
     return any(qs - 1 <= i and j <= qe + 1 for qs, qe in spans)
 
 
-def _finding(sent: Any, base: int, start: int, end: int, name: str | None, key: str, how: str) -> Finding:
+def _finding(sc: SentenceContext, start: int, end: int, name: str | None, key: str, how: str) -> Finding:
+    """An attribution over piece offsets start..end, crediting `name` as its speaker or source."""
     norm: dict[str, Any] = {key: name} if name else {}
-    content = sent.text[start - sent.start_char : end - sent.start_char]
+    content = sc.text[start - sc.start : end - sc.start]
     norm["content"] = " ".join(content.split())[:300]
     return Finding(
         "attribution",
-        base + start,
-        base + end,
+        sc.base + start,
+        sc.base + end,
         norm,
         ("attribution", how) if name else ("attribution", how, "speaker_unknown"),
     )
 
 
-def find_attributions(sent: Any, base: int, ctx: Context, quoted: list[tuple[int, int]]) -> list[Finding]:
-    """Attribution claims in one sentence."""
+def find_attributions(sc: SentenceContext) -> list[Finding]:
+    """Attribution claims in one sentence: 'according to', speech and statement verbs, then outlets."""
     out: list[Finding] = []
-    doc = sent.doc
-    for tok in sent:
-        if tok.lower_ == "according" and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ == "to":
-            obj = next((c for c in doc[tok.i + 1].children if c.dep_ == "pobj"), None)
-            if obj is None:
-                continue
-            name, key = resolve(obj, ctx)
-            out.append(_finding(sent, base, sent.start_char, sent.end_char, name, key, "according_to"))
-            continue
-        speech = is_speech_verb(tok) or _finding_verb(tok)
-        issue = tok.lower_ in _ISSUE_VERBS and any(c.dep_ == "dobj" and c.lower_ in _STATEMENT for c in tok.children)
-        if not (speech or issue):
-            continue
-        subj = subject_of(tok, passive=False)
-        if subj is None or (tok.lower_ in WEAK_SPEECH and subj.pos_ not in ("PROPN", "PRON", "NOUN")):
-            continue
-        content = [c for c in tok.children if c.dep_ in _CONTENT_DEPS or (c.dep_ == "prt" and c.lower_ == "out")]
-        if tok.dep_ == "ccomp" or tok.dep_ == "parataxis":
-            content.append(tok.head)  # "Already-queued orders won't leave idle capacity, Maróth said"
-        if not content:
-            continue
-        lo = min([subj.left_edge.idx, tok.idx] + [c.left_edge.idx for c in content if c.i != tok.head.i])
-        hi = max(t.right_edge.idx + len(t.right_edge.text) for t in [tok, *content] if t.i >= sent.start)
-        lo, hi = max(lo, sent.start_char), min(hi, sent.end_char)
-        if tok.head.i != tok.i and tok.dep_ in ("ccomp", "parataxis"):
-            lo, hi = sent.start_char, sent.end_char
-        # Words in quotation marks are a quote claim; credit only what the text says in its own voice.
-        body = [c for c in content if c.dep_ in ("ccomp", "dobj", "xcomp")]
-        if body and all(_inside(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text), quoted) for c in body):
-            continue
-        name, key = resolve(subj, ctx)
-        out.append(_finding(sent, base, lo, hi, name, key, "statement" if issue else "speech_verb"))
-    for m in _TO_OUTLET.finditer(sent.text):
+    for tok in sc.sent:
+        finding = _according_to(sc, tok) or _said_or_stated(sc, tok)
+        if finding is not None:
+            out.append(finding)
+    out += _interviews_with_outlet(sc)
+    return out
+
+
+def _according_to(sc: SentenceContext, tok: Any) -> Finding | None:
+    """The whole sentence, credited to the object of "according to" ("according to the ministry")."""
+    doc = sc.doc
+    if not (tok.lower_ == "according" and tok.i + 1 < sc.sent.end and doc[tok.i + 1].lower_ == "to"):
+        return None
+    obj = next((c for c in doc[tok.i + 1].children if c.dep_ == "pobj"), None)
+    if obj is None:
+        return None
+    name, key = resolve(obj, sc.ctx)
+    return _finding(sc, sc.start, sc.end, name, key, "according_to")
+
+
+def _said_or_stated(sc: SentenceContext, tok: Any) -> Finding | None:
+    """What a speech, finding or statement verb credits to its subject ("Maróth said", "a study found")."""
+    how = _credit_verb(tok)
+    if how is None:
+        return None
+    subj = subject_of(tok, passive=False)
+    if subj is None or (tok.lower_ in WEAK_SPEECH and subj.pos_ not in ("PROPN", "PRON", "NOUN")):
+        return None
+    content = _content_of(tok)
+    # Words in quotation marks are a quote claim; credit only what the text says in its own voice.
+    if not content or _only_quoted(content, sc.quoted):
+        return None
+    lo, hi = _credited_span(sc, tok, subj, content)
+    name, key = resolve(subj, sc.ctx)
+    return _finding(sc, lo, hi, name, key, how)
+
+
+def _content_of(tok: Any) -> list[Any]:
+    """What a verb credits: its clause, object or complement; for a tag after a statement, that statement."""
+    content = [c for c in tok.children if c.dep_ in _CONTENT_DEPS or (c.dep_ == "prt" and c.lower_ == "out")]
+    if tok.dep_ == "ccomp" or tok.dep_ == "parataxis":
+        content.append(tok.head)  # "Already-queued orders won't leave idle capacity, Maróth said"
+    return content
+
+
+def _only_quoted(content: list[Any], quoted: list[tuple[int, int]]) -> bool:
+    body = [c for c in content if c.dep_ in ("ccomp", "dobj", "xcomp")]
+    return bool(body) and all(_inside(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text), quoted) for c in body)
+
+
+def _credit_verb(tok: Any) -> str | None:
+    """How a verb credits: "speech_verb" ('said', 'a study found'), "statement" ('issued a statement') or None."""
+    speech = is_speech_verb(tok) or _finding_verb(tok)
+    issue = tok.lower_ in _ISSUE_VERBS and any(c.dep_ == "dobj" and c.lower_ in _STATEMENT for c in tok.children)
+    if issue:
+        return "statement"
+    return "speech_verb" if speech else None
+
+
+def _credited_span(sc: SentenceContext, tok: Any, subj: Any, content: list[Any]) -> tuple[int, int]:
+    """From the subject or the content, whichever comes first, to the end of the verb's content."""
+    if tok.head.i != tok.i and tok.dep_ in ("ccomp", "parataxis"):
+        return sc.start, sc.end  # the verb is a tag on a statement: the whole sentence is credited
+    lo = min([subj.left_edge.idx, tok.idx] + [c.left_edge.idx for c in content if c.i != tok.head.i])
+    hi = max(t.right_edge.idx + len(t.right_edge.text) for t in [tok, *content] if t.i >= sc.sent.start)
+    return max(lo, sc.start), min(hi, sc.end)
+
+
+def _interviews_with_outlet(sc: SentenceContext) -> list[Finding]:
+    """An outlet credited with an interview ("remarks to the AFP news service", "conversation with the FT")."""
+    out: list[Finding] = []
+    for m in _TO_OUTLET.finditer(sc.text):
         outlet = m.group("outlet").strip()
         if outlet.lower() in ("the", "press", "he", "she", "they"):
             continue
-        s = sent.start_char + m.start()
-        span = sent.doc.char_span(
-            sent.start_char + m.start("outlet"), sent.start_char + m.end(), alignment_mode="expand"
-        )
-        if span is not None and any(t.ent_type_ == "PERSON" for t in span) or ctx.full_name(outlet) != outlet:
+        span = sc.doc.char_span(sc.start + m.start("outlet"), sc.start + m.end(), alignment_mode="expand")
+        if span is not None and any(t.ent_type_ == "PERSON" for t in span) or sc.ctx.full_name(outlet) != outlet:
             continue  # an interview with a person names the interviewee, not an outlet
-        out.append(_finding(sent, base, s, sent.start_char + m.end(), outlet, "source", "outlet"))
+        out.append(_finding(sc, sc.start + m.start(), sc.start + m.end(), outlet, "source", "outlet"))
     return out

@@ -1,9 +1,13 @@
-"""What extractors remember while reading a draft in order: people named, last speaker, last date."""
+"""What extractors read: the sentence at hand, and what they remember while reading a draft in order."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+from .claims import Finding
 
 
 @dataclass
@@ -40,3 +44,37 @@ class Context:
         key = " ".join(name.split()).lower()
         key = key[:-2] if key.endswith(("'s", "’s")) else key
         return self.people.get(key, " ".join(name.split()))
+
+
+@dataclass(frozen=True)
+class SentenceContext:
+    """One sentence of a parsed piece, as every extractor receives it.
+
+    Offsets: `start`/`end` and `quoted` are into the piece (spaCy's char offsets); `base` is the piece's
+    offset in the normalised text, so a finding's span is `base + ...`.
+    """
+
+    sent: Any  # the spaCy Span
+    # sent.text and doc.text, read once: spaCy rebuilds both from the tokens on every access
+    text: str
+    doc_text: str
+    start: int
+    end: int
+    kind: str  # the structural kind of the sentence's line: "title" or "body"
+    base: int
+    ctx: Context
+    # the piece's sentences in order (Token.sent rescans the document on every call)
+    sents: list[Any]
+    # spans inside quotation marks in the piece
+    quoted: list[tuple[int, int]]
+    # What earlier extractors found: in this sentence for a sentence extractor, in the whole piece for a
+    # piece extractor (see pipeline.SENTENCE_EXTRACTORS and PIECE_EXTRACTORS).
+    found: list[Finding] = field(default_factory=list)
+
+    @property
+    def doc(self) -> Any:
+        return self.sent.doc
+
+
+# Every extractor has this shape: one sentence in, its findings out (it may update sc.ctx).
+Extractor = Callable[[SentenceContext], list[Finding]]

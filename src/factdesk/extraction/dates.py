@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from .claims import Finding
-from .context import Context
+from .context import Context, SentenceContext
 from .structure import MONTH_NAME, MONTHS
 
 _MONTH = MONTH_NAME
@@ -77,74 +77,124 @@ def _iso(year: int | None, month: int | None = None, day: int | None = None) -> 
     return out
 
 
-def _resolve(m: re.Match[str], ctx: Context, future: bool) -> tuple[dict[str, Any], tuple[str, ...]] | None:
-    ref = ctx.reference_date
+_Resolved = tuple[dict[str, Any], tuple[str, ...]]
+
+
+def _resolve(m: re.Match[str], ctx: Context, future: bool) -> _Resolved | None:
+    """The values of one date expression, by the alternative of _DATE that matched it."""
     g = m.group
     if g("mdy") or g("dmy"):
-        month = MONTHS[(g("m1") or g("m2")).lower().rstrip(".")]
-        day = int(g("d1") or g("d2"))
-        if not 1 <= day <= 31:
-            return None
-        year_s = g("y1") or g("y2")
-        if year_s:
-            return _iso(int(year_s), month, day), ()
-        if ref:
-            return _iso(_past(ref, month, future), month, day), ("relative_date",)
-        return _iso(None, month, day), ("unresolved",)
+        return _month_day(m, ctx.reference_date, future)
     if g("my"):
-        month = MONTHS[g("m3").lower().rstrip(".")]
-        if g("y3"):
-            return _iso(int(g("y3")), month), ()
-        if ref:
-            return _iso(_past(ref, month, future), month), ("relative_date",)
-        return _iso(None, month), ("unresolved",)
+        return _month_year(m, ctx.reference_date, future)
     if g("iso"):
-        try:
-            dt.date(int(g("y4")), int(g("m4")), int(g("d4")))
-        except ValueError:
-            return None
-        return _iso(int(g("y4")), int(g("m4")), int(g("d4"))), ()
+        return _iso_date(m)
     if g("decade"):
-        dec = g("dec")
-        decade = int(dec) if len(dec) == 4 else 1900 + int(dec) if len(dec) == 2 else None
-        return ({"decade": decade}, ()) if decade else None
+        return _decade(m)
     if g("year"):
         return _iso(int(g("y5"))), ()
     if g("weekday"):
-        if not ref:
-            return {"weekday": g("wd").capitalize()}, ("unresolved",)
-        d = _weekday(ref, g("wd"), future)
-        return _iso(d.year, d.month, d.day), ("relative_date",)
-    return _relative(g("rel").lower(), ctx, future)
+        return _weekday_date(m, ctx.reference_date, future)
+    return _relative(g("rel").lower(), ctx)
 
 
-def _relative(phrase: str, ctx: Context, future: bool) -> tuple[dict[str, Any], tuple[str, ...]] | None:
-    ref = ctx.reference_date
+def _month_day(m: re.Match[str], ref: dt.date | None, future: bool) -> _Resolved | None:
+    """Month and day ("November 7", "7th of November, 2019"); the year, when missing, from the reference date."""
+    month = MONTHS[(m.group("m1") or m.group("m2")).lower().rstrip(".")]
+    day = int(m.group("d1") or m.group("d2"))
+    if not 1 <= day <= 31:
+        return None
+    year_s = m.group("y1") or m.group("y2")
+    if year_s:
+        return _iso(int(year_s), month, day), ()
+    if ref:
+        return _iso(_past(ref, month, future), month, day), ("relative_date",)
+    return _iso(None, month, day), ("unresolved",)
+
+
+def _month_year(m: re.Match[str], ref: dt.date | None, future: bool) -> _Resolved:
+    """A month ("November 2019", "in November"); the year, when missing, from the reference date."""
+    month = MONTHS[m.group("m3").lower().rstrip(".")]
+    if m.group("y3"):
+        return _iso(int(m.group("y3")), month), ()
+    if ref:
+        return _iso(_past(ref, month, future), month), ("relative_date",)
+    return _iso(None, month), ("unresolved",)
+
+
+def _iso_date(m: re.Match[str]) -> _Resolved | None:
+    """An ISO date ("2019-11-07"), when it is a real day."""
+    year, month, day = int(m.group("y4")), int(m.group("m4")), int(m.group("d4"))
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return None
+    return _iso(year, month, day), ()
+
+
+def _decade(m: re.Match[str]) -> _Resolved | None:
+    """A decade ("the 1990s", "the '90s")."""
+    dec = m.group("dec")
+    decade = int(dec) if len(dec) == 4 else 1900 + int(dec) if len(dec) == 2 else None
+    return ({"decade": decade}, ()) if decade else None
+
+
+def _weekday_date(m: re.Match[str], ref: dt.date | None, future: bool) -> _Resolved:
+    """A weekday ("on Tuesday"): the nearest such day before the reference date (after it, in future)."""
+    if not ref:
+        return {"weekday": m.group("wd").capitalize()}, ("unresolved",)
+    d = _weekday(ref, m.group("wd"), future)
+    return _iso(d.year, d.month, d.day), ("relative_date",)
+
+
+_FORWARD = frozenset({"following", "next", "after"})
+_BACKWARD = frozenset({"previous", "preceding"})
+_DAYS_FROM_TODAY = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}
+
+
+def _relative(phrase: str, ctx: Context) -> _Resolved | None:
+    """A relative expression ("yesterday", "the previous day", "last month"), from a day the text or draft fixed."""
     words = phrase.split()
-    # "the previous day", "the same day" follow the last day the text fixed, not the dateline.
-    if (
-        "same" in words
-        or "previous" in words
-        or "preceding" in words
-        or "before" in words
-        and "yesterday" not in words
-        or (("following" in words or "next" in words or "after" in words) and "day" in words)
-    ):
-        anchor = ctx.last_day or ref
-        if anchor is None:
-            return None
-        shift = 0 if "same" in words else (1 if ("following" in words or "next" in words or "after" in words) else -1)
-        d = anchor + dt.timedelta(days=shift)
-        return _iso(d.year, d.month, d.day), ("relative_date",)
+    if _counts_from_last_day(words):
+        # "the previous day", "the same day" follow the last day the text fixed, not the dateline.
+        return _from_last_day(words, ctx.last_day or ctx.reference_date)
+    ref = ctx.reference_date
     if ref is None:
         return None
-    days = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}
-    if words[-1] in days:
-        shift = -2 if "before" in words else days[words[-1]]
-        d = ref + dt.timedelta(days=shift)
-        return _iso(d.year, d.month, d.day), ("relative_date",)
+    if words[-1] in _DAYS_FROM_TODAY:
+        return _from_today(words, ref)
     if "ago" in words:
         return _iso(ref.year - 1), ("relative_date",)
+    return _from_this_period(words, ref)
+
+
+def _counts_from_last_day(words: list[str]) -> bool:
+    return (
+        "same" in words
+        or any(w in _BACKWARD for w in words)
+        or ("before" in words and "yesterday" not in words)
+        or (any(w in _FORWARD for w in words) and "day" in words)
+    )
+
+
+def _from_last_day(words: list[str], anchor: dt.date | None) -> _Resolved | None:
+    """One day from the anchor ("the same day", "the previous day", "the day after"); None without one."""
+    if anchor is None:
+        return None
+    shift = 0 if "same" in words else (1 if any(w in _FORWARD for w in words) else -1)
+    d = anchor + dt.timedelta(days=shift)
+    return _iso(d.year, d.month, d.day), ("relative_date",)
+
+
+def _from_today(words: list[str], ref: dt.date) -> _Resolved:
+    """A day from the reference date ("yesterday", "tomorrow", "the day before yesterday")."""
+    shift = -2 if "before" in words else _DAYS_FROM_TODAY[words[-1]]
+    d = ref + dt.timedelta(days=shift)
+    return _iso(d.year, d.month, d.day), ("relative_date",)
+
+
+def _from_this_period(words: list[str], ref: dt.date) -> _Resolved:
+    """A week, month or year from the reference date ("last week", "this month", "next year")."""
     unit = next(w for w in ("week", "month", "year") if w in words)
     step = -1 if ("last" in words or "past" in words) else (1 if "next" in words else 0)
     if unit == "week":
@@ -192,56 +242,80 @@ def _in_name(sent: Any, char: int) -> bool:
     )
 
 
-def find_dates(sent: Any, base: int, ctx: Context, quoted: list[tuple[int, int]]) -> list[Finding]:
-    """Date claims in one spaCy sentence; offsets into the full text (base is the doc's offset)."""
-    text = sent.text
-    offset = sent.start_char
+def find_dates(sc: SentenceContext) -> list[Finding]:
+    """Date claims in one sentence, resolved against the reference date and the last day the text fixed."""
+    text = sc.text
     future = bool(_FUTURE.search(text))
     out: list[Finding] = []
     for m in _DATE.finditer(text):
-        s, e = m.start(), m.end()
-        if m.group("year"):
-            if _NO_YEAR_BEFORE.search(text[max(0, s - 12) : s]):
-                continue
-            # A year inside a short quoted name ("Zrínyi 2026") names something; it dates nothing.
-            if any(
-                qs <= offset + s and offset + e <= qe and len(text[qs - offset : qe - offset].split()) <= 4
-                for qs, qe in quoted
-            ):
-                continue
-            if _in_name(sent, offset + s):
-                continue  # "Euro 2020", "Vision 2030"
-        if m.group("weekday") and text[e : e + 1] == ",":
-            # "Thursday, November 7" is one date, read by the month alternative that follows.
-            nxt = _DATE.match(text, e + 2)
-            if nxt and (nxt.group("mdy") or nxt.group("dmy")):
-                continue
-        if m.group("my") and not m.group("y3") and _NAME_AFTER.match(text, e) and not _PREP_BEFORE.search(text[:s]):
-            continue  # "playwright August Wilson", "June Carter": a first name
-        if m.group("weekday") and _NAMED_DAY.search(text[max(0, s - 8) : s]):
-            continue  # "Good Friday", "Super Tuesday" name a day of their own
-        if (
-            m.group("my")
-            and m.group("m3").lower() == "may"
-            and not m.group("y3")
-            and not _MAY_MONTH.search(text[max(0, s - 12) : s + 3])
-        ):
-            continue  # "may" the verb
-        if (
-            m.group("my")
-            and m.group("m3").lower().rstrip(".") in ("march",)
-            and not m.group("y3")
-            and text[s].islower()
-        ):
+        if _not_a_date(sc, m):
             continue
-        resolved = _resolve(m, ctx, future)
+        resolved = _resolve(m, sc.ctx, future)
         if resolved is None:
             continue
         norm, features = resolved
-        event = _event(sent, offset + s, offset + e)
+        s, e = sc.start + m.start(), sc.start + m.end()
+        event = _event(sc.sent, s, e)
         if event:
             norm["event"] = event
         if "day" in norm and "year" in norm:
-            ctx.last_day = dt.date(norm["year"], norm["month"], norm["day"])
-        out.append(Finding("date", base + offset + s, base + offset + e, norm, ("date", *features)))
+            sc.ctx.last_day = dt.date(norm["year"], norm["month"], norm["day"])
+        out.append(Finding("date", sc.base + s, sc.base + e, norm, ("date", *features)))
     return out
+
+
+def _not_a_date(sc: SentenceContext, m: re.Match[str]) -> bool:
+    """Whether a match of _DATE is a number, a name or a word that only looks like a date."""
+    if m.group("year"):
+        return _year_in_a_name(sc, m)
+    if m.group("weekday"):
+        return _weekday_before_its_date(sc.text, m) or _named_day(sc.text, m)
+    if m.group("my") and not m.group("y3"):
+        return _month_as_first_name(sc.text, m) or _may_the_verb(sc.text, m) or _march_the_verb(sc.text, m)
+    return False
+
+
+def _year_in_a_name(sc: SentenceContext, m: re.Match[str]) -> bool:
+    """A year that names something rather than dating it ("flight 2020", a quoted "Zrínyi 2026", "Euro 2020")."""
+    text, s, e = sc.text, m.start(), m.end()
+    if _NO_YEAR_BEFORE.search(text[max(0, s - 12) : s]):
+        return True
+    offset = sc.start
+    # A year inside a short quoted name ("Zrínyi 2026") names something; it dates nothing.
+    if any(
+        qs <= offset + s and offset + e <= qe and len(text[qs - offset : qe - offset].split()) <= 4
+        for qs, qe in sc.quoted
+    ):
+        return True
+    return _in_name(sc.sent, offset + s)  # "Euro 2020", "Vision 2030"
+
+
+def _weekday_before_its_date(text: str, m: re.Match[str]) -> bool:
+    """A weekday opening a full date ("Thursday, November 7"), read by the month alternative after it."""
+    e = m.end()
+    if text[e : e + 1] != ",":
+        return False
+    nxt = _DATE.match(text, e + 2)
+    return bool(nxt and (nxt.group("mdy") or nxt.group("dmy")))
+
+
+def _named_day(text: str, m: re.Match[str]) -> bool:
+    """A weekday in the name of a day of its own ("Good Friday", "Super Tuesday")."""
+    s = m.start()
+    return bool(_NAMED_DAY.search(text[max(0, s - 8) : s]))
+
+
+def _month_as_first_name(text: str, m: re.Match[str]) -> bool:
+    """A month as a first name ("playwright August Wilson", "June Carter"): a name follows, no preposition leads."""
+    return bool(_NAME_AFTER.match(text, m.end())) and not _PREP_BEFORE.search(text[: m.start()])
+
+
+def _may_the_verb(text: str, m: re.Match[str]) -> bool:
+    """The verb "may": "May" is the month only after a preposition ("in May", "late May")."""
+    s = m.start()
+    return m.group("m3").lower() == "may" and not _MAY_MONTH.search(text[max(0, s - 12) : s + 3])
+
+
+def _march_the_verb(text: str, m: re.Match[str]) -> bool:
+    """The verb or noun "march": in lower case, never the month."""
+    return m.group("m3").lower().rstrip(".") in ("march",) and text[m.start()].islower()

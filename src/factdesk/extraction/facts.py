@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from .claims import Finding
+from .context import SentenceContext
 from .lexicon import word_set
 from .tokens import entities
 
@@ -58,32 +59,30 @@ def _checkable(sent: Any, s_text: str, headline: bool) -> bool:
     return not _mostly_quoted(s_text)
 
 
-def find_facts(sents: list[tuple[Any, str]], base: int, found: list[Finding]) -> list[Finding]:
-    """Fact claims: declarative sentences about named things, figures, records or past events.
+def find_facts(sc: SentenceContext) -> list[Finding]:
+    """A fact claim for a declarative sentence about named things, figures, records or past events.
 
-    `sents` pairs each sentence with its structural kind ("title" or "body").
+    Runs after the typed extractors: `sc.found` holds the piece's other findings, and a sentence that
+    already has typed claims is marked "covered".
     """
-    out: list[Finding] = []
-    for sent, kind in sents:
-        s_text = sent.text.strip()
-        if not _checkable(sent, s_text, kind == "title"):
-            continue
-        doc = sent.doc
-        ents = sorted({doc[i:j].text for i, j, label in entities(sent) if label in _ENTITY_LABELS})
-        superlative = bool(_SUPERLATIVE.search(s_text))
-        start = base + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        end = start + len(s_text)
-        features: tuple[str, ...] = ("fact",)
-        if superlative:
-            features += ("superlative",)
-        if ents:
-            features += ("named_entity",)
-        if any(start <= f.start < end for f in found):
-            features += ("covered",)
-        if kind == "title":
-            features += ("in_title",)
-        out.append(Finding("fact", start, end, {"entities": ents}, features))
-    return out
+    sent = sc.sent
+    s_text = sc.text.strip()
+    if not _checkable(sent, s_text, sc.kind == "title"):
+        return []
+    doc = sc.doc
+    ents = sorted({doc[i:j].text for i, j, label in entities(sent) if label in _ENTITY_LABELS})
+    start = sc.base + sc.start + (len(sc.text) - len(sc.text.lstrip()))
+    end = start + len(s_text)
+    features: tuple[str, ...] = ("fact",)
+    if _SUPERLATIVE.search(s_text):
+        features += ("superlative",)
+    if ents:
+        features += ("named_entity",)
+    if any(start <= f.start < end for f in sc.found):
+        features += ("covered",)
+    if sc.kind == "title":
+        features += ("in_title",)
+    return [Finding("fact", start, end, {"entities": ents}, features)]
 
 
 def _outside_quotes(s: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .claims import Finding
-from .context import Context
+from .context import Context, SentenceContext
 from .lexicon import word_set
 from .numbers import DIGITS, NUMBER_WORDS, SCALES, parse_number, tidy
 
@@ -131,19 +131,30 @@ def _amount(num: str, scale: str | None) -> float | None:
     return value
 
 
-def find_money(text: str, base: int, ctx: Context) -> list[Finding]:
-    """Money amounts in text (offsets shifted by base)."""
+def find_money(sc: SentenceContext) -> list[Finding]:
+    """Money amounts in one sentence; an amount already read by an earlier pattern is not read again."""
+    base = sc.base + sc.start
+    out = _amounts_after_symbol_or_code(sc.text, base, sc.ctx)
+    out += _amounts_before_currency_name(sc.text, base, sc.ctx, _spans(out, base))
+    out += _open_amounts(sc.text, base, sc.ctx, _spans(out, base))
+    return out
+
+
+def _spans(found: list[Finding], base: int) -> list[tuple[int, int]]:
+    return [(f.start - base, f.end - base) for f in found]
+
+
+def _overlaps(m: re.Match[str], taken: list[tuple[int, int]]) -> bool:
+    return any(s < m.end() and m.start() < e for s, e in taken)
+
+
+def _amounts_after_symbol_or_code(text: str, base: int, ctx: Context) -> list[Finding]:
+    """Amounts after a currency symbol or code ("$3.5 billion", "US$40m", "EUR 200", "Rs. 5 crore")."""
     out: list[Finding] = []
-    taken: list[tuple[int, int]] = []
     for m in _PREFIXED.finditer(text):
-        sym = m.group("sym").strip().lower().replace(" ", "").replace("u.s.$", "us$")
-        currency = SYMBOLS.get(sym) or (sym.upper() if sym.upper() in CODES else None)
-        if currency == "RMB":
-            currency = "CNY"
-        if not currency:
-            continue
+        currency = _currency_of_symbol(m.group("sym"))
         num, scale = m.group("num"), m.group("scale")
-        if num.lower() in ("a", "an"):
+        if not currency or num.lower() in ("a", "an"):
             continue
         # A single-letter scale only counts right after the number ("$3.5m", not "$5 m").
         if scale and len(scale) == 1 and text[m.start("scale") - 1] == " ":
@@ -153,39 +164,58 @@ def find_money(text: str, base: int, ctx: Context) -> list[Finding]:
             continue
         end = m.end("scale") if scale else m.end("num")
         out.append(_finding(base, m.start(), end, value, currency, scale))
-        taken.append((m.start(), end))
         ctx.last_currency = currency
+    return out
+
+
+def _amounts_before_currency_name(text: str, base: int, ctx: Context, taken: list[tuple[int, int]]) -> list[Finding]:
+    """Amounts before a currency name or code ("40 million euros", "five US dollars", "300 pence")."""
+    out: list[Finding] = []
     for m in _SUFFIXED.finditer(text):
-        if any(s < m.end() and m.start() < e for s, e in taken):
+        if _overlaps(m, taken):
             continue
         cur = m.group("cur")
         currency = cur.upper() if cur.upper() in CODES else _currency_of_name(cur)
-        if cur.lower() in ("cent", "cents", "pence", "penny"):
-            value = _amount(m.group("num2"), m.group("scale2"))
-            value = value / 100 if value is not None else None
-        else:
-            value = _amount(m.group("num2"), m.group("scale2"))
+        value = _amount(m.group("num2"), m.group("scale2"))
         if value is None:
             continue
+        if cur.lower() in ("cent", "cents", "pence", "penny"):
+            value = value / 100
         out.append(_finding(base, m.start(), m.end(), value, currency, m.group("scale2")))
         taken.append((m.start(), m.end()))
         ctx.last_currency = currency
+    return out
+
+
+# The least an open amount can mean: two of its scale.
+_OPEN_MINIMUM = {
+    "hundreds": 200,
+    "thousands": 2_000,
+    "millions": 2_000_000,
+    "billions": 2_000_000_000,
+    "trillions": 2_000_000_000_000,
+    "hundreds of thousands": 200_000,
+}
+
+
+def _open_amounts(text: str, base: int, ctx: Context, taken: list[tuple[int, int]]) -> list[Finding]:
+    """Open amounts ("millions in sales", "billions of dollars"), in the currency last named when none is given."""
+    out: list[Finding] = []
     for m in _OPEN.finditer(text):
-        if any(s < m.end() and m.start() < e for s, e in taken):
+        if _overlaps(m, taken):
             continue
         word = m.group("open").lower()
-        minimum = {
-            "hundreds": 200,
-            "thousands": 2_000,
-            "millions": 2_000_000,
-            "billions": 2_000_000_000,
-            "trillions": 2_000_000_000_000,
-            "hundreds of thousands": 200_000,
-        }[word]
         currency = _currency_of_name(m.group("cur")) if m.group("cur") else (ctx.last_currency or "USD")
-        norm = {"amount_min": minimum, "currency": currency, "scale": word}
+        norm = {"amount_min": _OPEN_MINIMUM[word], "currency": currency, "scale": word}
         out.append(Finding("money", base + m.start(), base + m.end(), norm, ("money", "open_amount")))
     return out
+
+
+def _currency_of_symbol(symbol: str) -> str | None:
+    """The ISO code for a symbol or code as written ("US$" -> "USD", "RMB" -> "CNY"); None if unknown."""
+    sym = symbol.strip().lower().replace(" ", "").replace("u.s.$", "us$")
+    currency = SYMBOLS.get(sym) or (sym.upper() if sym.upper() in CODES else None)
+    return "CNY" if currency == "RMB" else currency
 
 
 def _finding(base: int, start: int, end: int, value: float, currency: str, scale: str | None) -> Finding:

@@ -188,24 +188,13 @@ def _from_html(body: str) -> tuple[str, array, list[tuple[int, int, str]]]:
             _decode_into(b, body, pos, n, collapse=True)
             break
         _decode_into(b, body, pos, lt, collapse=True)
-        if body.startswith("<!--", lt):
-            # Comments, including editor block comments (<!-- wp:paragraph -->), are not text.
-            close = body.find("-->", lt + 4)
-            pos = n if close < 0 else close + 3
-            continue
         m = _TAG_NAME.match(body, lt)
         if not m:
-            if body.startswith("<!", lt) or body.startswith("<?", lt):
-                close = body.find(">", lt)
-                pos = n if close < 0 else close + 1
-                continue
-            b.put("<", lt)  # a bare "<" in text
-            pos = lt + 1
+            pos = _after_non_tag(b, body, lt)
             continue
         close = body.find(">", m.end())
         if close < 0:
-            pos = n
-            break
+            break  # a tag left open runs to the end: nothing after it is text
         name = m.group(1).lower()
         closing = body[lt + 1 : m.start(1)].strip() == "/"
         pos = close + 1
@@ -213,22 +202,48 @@ def _from_html(body: str) -> tuple[str, array, list[tuple[int, int, str]]]:
             end_tag = re.compile(r"</\s*" + name + r"\s*>", re.I).search(body, pos)
             pos = n if end_tag is None else end_tag.end()
             continue
-        if name == "br":
-            b.trim_trailing_spaces()
-            b.put("\n", lt)
-        elif name in ("td", "th") and closing:
-            b.put(" ", lt)
-        elif name in _BLOCK_TAGS and name not in ("td", "th"):
-            if closing and block_start is not None and (name in _HEADING_TAGS or name == "figcaption"):
-                b.trim_trailing_spaces()
-                b.blocks.append((block_start[0], b.length, block_start[1]))
-                block_start = None
-            b.paragraph_break(lt)
-            if not closing and (name in _HEADING_TAGS or name == "figcaption"):
-                block_start = (b.length, "heading" if name in _HEADING_TAGS else "caption")
+        block_start = _html_tag_into(b, name, closing, lt, block_start)
     text, offsets = b.build(n)
     blocks = [(s, min(e, len(text)), k) for s, e, k in b.blocks if s < len(text)]
     return text, offsets, blocks
+
+
+def _after_non_tag(b: _Builder, body: str, lt: int) -> int:
+    """Past a '<' that opens no tag: a comment, a declaration, or a bare '<' kept as text."""
+    if body.startswith("<!--", lt):
+        # Comments, including editor block comments (<!-- wp:paragraph -->), are not text.
+        close = body.find("-->", lt + 4)
+        return len(body) if close < 0 else close + 3
+    if body.startswith("<!", lt) or body.startswith("<?", lt):
+        close = body.find(">", lt)
+        return len(body) if close < 0 else close + 1
+    b.put("<", lt)  # a bare "<" in text
+    return lt + 1
+
+
+def _html_tag_into(
+    b: _Builder, name: str, closing: bool, lt: int, block_start: tuple[int, str] | None
+) -> tuple[int, str] | None:
+    """What a tag does to the text: a line break, a cell gap or a paragraph break; inline tags do nothing.
+
+    Returns where an open heading or caption started, and its kind (None when none is open).
+    """
+    if name == "br":
+        b.trim_trailing_spaces()
+        b.put("\n", lt)
+    elif name in ("td", "th"):
+        if closing:
+            b.put(" ", lt)
+    elif name in _BLOCK_TAGS:
+        labelled = name in _HEADING_TAGS or name == "figcaption"
+        if closing and block_start is not None and labelled:
+            b.trim_trailing_spaces()
+            b.blocks.append((block_start[0], b.length, block_start[1]))
+            block_start = None
+        b.paragraph_break(lt)
+        if not closing and labelled:
+            block_start = (b.length, "heading" if name in _HEADING_TAGS else "caption")
+    return block_start
 
 
 _MD_HEADING = re.compile(r"[ ]{0,3}(#{1,6})[ \t]+")
@@ -256,50 +271,66 @@ def _from_markdown(body: str) -> tuple[str, array, list[tuple[int, int, str]]]:
         line = raw[:-1] if raw.endswith("\r") else raw
         start, end = pos, pos + len(line)
         pos += len(raw) + 1
-        if _MD_FENCE.match(line):
-            in_fence = not in_fence
-            b.paragraph_break(start)
-            prev_blank = True
-            continue
-        if in_fence:
+        kind = _md_line_kind(lines, line_no, line, in_fence, prev_blank)
+        if kind == "code":
             b.copy(body, start, end)
             b.put("\n", end)
-            continue
-        if not line.strip():
+        elif kind == "heading":
+            _md_heading_into(b, body, line, start, end)
+            prev_blank = True
+        elif kind == "text":
+            _md_text_into(b, body, line, start, end, prev_blank)
+            prev_blank = False
+        elif kind != "underline":  # a fence, a blank line or a rule ends the paragraph
             b.paragraph_break(start)
             prev_blank = True
-            continue
-        if _MD_RULE.match(line) and prev_blank:
-            b.paragraph_break(start)
-            continue
-        nxt = lines[line_no + 1].rstrip("\r") if line_no + 1 < len(lines) else ""
-        heading = _MD_HEADING.match(line)
-        setext = bool(_MD_SETEXT.match(nxt)) and prev_blank and bool(nxt.strip())
-        if heading or setext:
-            b.paragraph_break(start)
-            head_start = b.length
-            content_start = start + (heading.end() if heading else 0)
-            stripped_end = start + len(line.rstrip(" #\t")) if heading else end
-            _md_inline_into(b, body, content_start, max(content_start, stripped_end))
-            b.blocks.append((head_start, b.length, "heading"))
-            b.paragraph_break(end)
-            prev_blank = True
-            continue
-        if _MD_SETEXT.match(line) and not prev_blank:
-            continue  # the underline of a setext heading, already handled
-        prefix = _MD_PREFIX.match(line)
-        content_start = start + (prefix.end() if prefix else 0)
-        if not prev_blank:
-            # A soft line break inside a paragraph reads as a space; a list item or quote starts a line.
-            b.trim_trailing_spaces()
-            b.put("\n" if prefix and prefix.end() else " ", start - 1)
-        hard_break = line.endswith("  ")
-        _md_inline_into(b, body, content_start, end)
-        if hard_break:
-            b.trim_trailing_spaces()
-        prev_blank = False
+            in_fence = not in_fence if kind == "fence" else in_fence
     text, offsets = b.build(len(body))
     return text, offsets, b.blocks
+
+
+def _md_line_kind(lines: list[str], line_no: int, line: str, in_fence: bool, prev_blank: bool) -> str:
+    """What a Markdown line is: fence, code, blank, rule, heading, underline (of a setext heading) or text."""
+    if _MD_FENCE.match(line):
+        return "fence"
+    if in_fence:
+        return "code"
+    if not line.strip():
+        return "blank"
+    if _MD_RULE.match(line) and prev_blank:
+        return "rule"
+    nxt = lines[line_no + 1].rstrip("\r") if line_no + 1 < len(lines) else ""
+    setext = bool(_MD_SETEXT.match(nxt)) and prev_blank and bool(nxt.strip())
+    if _MD_HEADING.match(line) or setext:
+        return "heading"
+    if _MD_SETEXT.match(line) and not prev_blank:
+        return "underline"  # already read with the heading above it
+    return "text"
+
+
+def _md_heading_into(b: _Builder, body: str, line: str, start: int, end: int) -> None:
+    """An ATX ('## Title') or setext heading line, as a paragraph of its own recorded as a heading block."""
+    heading = _MD_HEADING.match(line)
+    b.paragraph_break(start)
+    head_start = b.length
+    content_start = start + (heading.end() if heading else 0)
+    stripped_end = start + len(line.rstrip(" #\t")) if heading else end
+    _md_inline_into(b, body, content_start, max(content_start, stripped_end))
+    b.blocks.append((head_start, b.length, "heading"))
+    b.paragraph_break(end)
+
+
+def _md_text_into(b: _Builder, body: str, line: str, start: int, end: int, prev_blank: bool) -> None:
+    """A line of a paragraph, list item or block quote, without its Markdown prefix."""
+    prefix = _MD_PREFIX.match(line)
+    content_start = start + (prefix.end() if prefix else 0)
+    if not prev_blank:
+        # A soft line break inside a paragraph reads as a space; a list item or quote starts a line.
+        b.trim_trailing_spaces()
+        b.put("\n" if prefix and prefix.end() else " ", start - 1)
+    _md_inline_into(b, body, content_start, end)
+    if line.endswith("  "):  # a hard line break
+        b.trim_trailing_spaces()
 
 
 def _md_inline_into(b: _Builder, body: str, start: int, end: int) -> None:

@@ -7,11 +7,12 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import attributions, dates, facts, money, quantities, quotes, roles, speakers
 from .claims import Claim, Extraction, Finding
-from .context import Context
+from .context import Context, Extractor, SentenceContext
 from .fingerprint import fingerprint
 from .normalize import normalize
 from .scoring import score
@@ -104,31 +105,54 @@ def extract(
     return Extraction(text=text, claims=claims)
 
 
+# Extractors that read one sentence, in an order that lets later ones use earlier ones: quantities skip
+# figures already read as dates or money, and each reads what the ones before it noted in the context.
+SENTENCE_EXTRACTORS: tuple[Extractor, ...] = (
+    dates.find_dates,
+    money.find_money,
+    quantities.find_quantities,
+    roles.find_roles,
+    quotes.find_quotes,
+    attributions.find_attributions,
+)
+# Extractors that read one sentence once every sentence extractor has read the whole piece.
+PIECE_EXTRACTORS: tuple[Extractor, ...] = (facts.find_facts,)
+
+
 def _extract_doc(doc: Any, base: int, kinds: _Kinds, ctx: Context) -> tuple[list[Finding], list[tuple[int, int]]]:
-    """Run every extractor over one parsed piece, in an order that lets later ones use earlier ones."""
-    out: list[Finding] = []
+    """Run every extractor over one parsed piece; returns its findings and its sentences' spans."""
     sent_list = list(doc.sents)  # doc.sents is recomputed on every access
-    sent_kinds = [kinds.at(base + s.start_char) for s in sent_list]
     sents = [(base + s.start_char, base + s.end_char) for s in sent_list]
     doc_text = doc.text  # rebuilt from the tokens on every access
     roles.remember_people(doc, doc_text, ctx)
     quoted = quotes.quote_spans(doc_text)
-    for sent, kind in zip(sent_list, sent_kinds, strict=True):
-        if kind not in CLAIM_KINDS:
-            continue
-        found: list[Finding] = []
-        found += dates.find_dates(sent, base, ctx, quoted)
-        found += money.find_money(sent.text, base + sent.start_char, ctx)
-        found += quantities.find_quantities(sent, base, ctx, found, quoted)
-        found += roles.find_roles(sent, base, ctx)
-        found += quotes.find_quotes(sent, sent_list, doc_text, base, ctx, quoted)
-        found += attributions.find_attributions(sent, base, ctx, quoted)
-        speakers.track_subjects(sent, ctx)
-        out += found
-    out += facts.find_facts(
-        [(sent, kind) for sent, kind in zip(sent_list, sent_kinds, strict=True) if kind in CLAIM_KINDS], base, out
-    )
-    return out, sents
+    claim_sents = []
+    for sent in sent_list:
+        kind = kinds.at(base + sent.start_char)
+        if kind in CLAIM_KINDS:
+            claim_sents.append(
+                SentenceContext(
+                    sent=sent,
+                    text=sent.text,
+                    doc_text=doc_text,
+                    start=sent.start_char,
+                    end=sent.end_char,
+                    kind=kind,
+                    base=base,
+                    ctx=ctx,
+                    sents=sent_list,
+                    quoted=quoted,
+                )
+            )
+    out: list[Finding] = []
+    for sc in claim_sents:
+        for extractor in SENTENCE_EXTRACTORS:
+            sc.found.extend(extractor(sc))
+        speakers.track_subjects(sc.sent, ctx)
+        out += sc.found
+    # Piece extractors see every other finding of the piece, not those of each other.
+    later = [f for sc in claim_sents for extractor in PIECE_EXTRACTORS for f in extractor(replace(sc, found=out))]
+    return out + later, sents
 
 
 def _sentence_of(sentences: list[tuple[int, int]], start: int) -> tuple[int, int]:
@@ -155,12 +179,77 @@ def _richer(a: Finding, b: Finding) -> Finding:
     return b if weight(b) > weight(a) else a
 
 
+@dataclass
+class _Group:
+    """One fact while merging: the finding that first stated it, and every place the text states it."""
+
+    finding: Finding
+    spans: list[tuple[int, int]]
+    sentence: str
+    score: float
+    reasons: tuple[str, ...]
+    wording: str
+    # the restatement that says most, for a role restated in several ways
+    best: Finding
+    # spans already listed, once a second group with the same fingerprint merges into this one
+    seen: set[tuple[int, int]] | None = None
+
+    @property
+    def normalized(self) -> dict[str, Any]:
+        return self.best.normalized
+
+    def restate(self, f: Finding) -> None:
+        """Add another statement of the same role, keeping the richer of the two findings' values."""
+        self.spans.append((f.start, f.end))
+        self.best = _richer(self.best, f)
+
+    def merge(self, other: _Group) -> None:
+        """Fold in a group with the same fingerprint: its new spans and, if higher, its score."""
+        if self.seen is None:
+            self.seen = set(self.spans)
+        for sp in other.spans:
+            if sp not in self.seen:
+                self.seen.add(sp)
+                self.spans.append(sp)
+        self.score = max(self.score, other.score)
+
+    def to_claim(self, fp: str) -> Claim:
+        return Claim(
+            type=self.finding.type,
+            spans=tuple(sorted(self.spans)),
+            text=self.wording,
+            sentence=self.sentence,
+            normalized=self.normalized,
+            score=self.score,
+            reasons=self.reasons,
+            fingerprint=fp,
+        )
+
+
 def _to_claims(text: str, findings: list[Finding], sentences: list[tuple[int, int]], ctx: Context) -> list[Claim]:
     """Score, fingerprint and merge findings: one claim per fact, with a span at each statement of it."""
     sentences.sort()
-    groups: list[dict[str, Any]] = []
+    groups = _group_restated_roles(text, findings, sentences, ctx)
+    merged: dict[str, _Group] = {}
+    for g in groups:
+        fp = fingerprint(g.finding.type, g.normalized, g.wording)
+        entry = merged.get(fp)
+        if entry is None:
+            merged[fp] = g
+        else:
+            entry.merge(g)
+    claims = [g.to_claim(fp) for fp, g in merged.items()]
+    claims.sort(key=lambda c: (c.start, c.end, c.type))
+    return claims
+
+
+def _group_restated_roles(
+    text: str, findings: list[Finding], sentences: list[tuple[int, int]], ctx: Context
+) -> list[_Group]:
+    """One scored group per finding in text order, except that a restated role joins the first statement."""
+    groups: list[_Group] = []
     # person (lowercased) -> that person's role groups, so restated titles merge without a quadratic scan
-    role_groups: dict[str, list[dict[str, Any]]] = {}
+    role_groups: dict[str, list[_Group]] = {}
     for f in sorted(findings, key=lambda f: (f.start, f.end, f.type)):
         if f.end <= f.start:
             continue
@@ -168,52 +257,14 @@ def _to_claims(text: str, findings: list[Finding], sentences: list[tuple[int, in
         s_start, s_end = _sentence_of(sentences, f.start)
         sentence = text[s_start : max(s_end, f.end)].strip()
         value, reasons = score(f, sentence)
-        if f.type == "role":
-            person = str(f.normalized.get("person", "")).lower()
-            same = next((g for g in role_groups.get(person, []) if _same_role(g["finding"], f)), None)
+        person = str(f.normalized.get("person", "")).lower() if f.type == "role" else None
+        if person is not None:
+            same = next((g for g in role_groups.get(person, []) if _same_role(g.finding, f)), None)
             if same is not None:
-                same["spans"].append((f.start, f.end))
-                same["best"] = _richer(same["best"], f)
-                same["normalized"] = same["best"].normalized
+                same.restate(f)
                 continue
-        group = {
-            "finding": f,
-            "spans": [(f.start, f.end)],
-            "sentence": sentence,
-            "score": value,
-            "reasons": reasons,
-            "wording": text[f.start : f.end],
-            "normalized": f.normalized,
-            "best": f,
-        }
+        group = _Group(f, [(f.start, f.end)], sentence, value, reasons, text[f.start : f.end], best=f)
         groups.append(group)
-        if f.type == "role":
-            role_groups.setdefault(str(f.normalized.get("person", "")).lower(), []).append(group)
-    merged: dict[str, dict[str, Any]] = {}
-    for g in groups:
-        fp = fingerprint(g["finding"].type, g["normalized"], g["wording"])
-        entry = merged.get(fp)
-        if entry is None:
-            merged[fp] = g
-        else:
-            seen = entry.setdefault("seen", set(entry["spans"]))
-            for sp in g["spans"]:
-                if sp not in seen:
-                    seen.add(sp)
-                    entry["spans"].append(sp)
-            entry["score"] = max(entry["score"], g["score"])
-    claims = [
-        Claim(
-            type=e["finding"].type,
-            spans=tuple(sorted(e["spans"])),
-            text=e["wording"],
-            sentence=e["sentence"],
-            normalized=e["normalized"],
-            score=e["score"],
-            reasons=e["reasons"],
-            fingerprint=fp,
-        )
-        for fp, e in merged.items()
-    ]
-    claims.sort(key=lambda c: (c.start, c.end, c.type))
-    return claims
+        if person is not None:
+            role_groups.setdefault(person, []).append(group)
+    return groups

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .claims import Finding
-from .context import Context
+from .context import SentenceContext
 from .numbers import DIGITS, FRACTIONS, NUMBER_WORDS, ORDINALS, parse_number, tidy
 
 _ORDINAL = (
@@ -120,89 +121,138 @@ def _unit_after(doc: Any, char_end: int, limit: int = 4) -> tuple[str | None, in
     return None, char_end
 
 
-def find_quantities(
-    sent: Any, base: int, ctx: Context, found: list[Finding], quoted: list[tuple[int, int]]
-) -> list[Finding]:
+# A reading of one match: normalised values, features, and where the claim ends in the sentence.
+_Reading = tuple[dict[str, Any], tuple[str, ...], int]
+
+
+def find_quantities(sc: SentenceContext) -> list[Finding]:
     """Quantity claims in one sentence, skipping figures already read as dates or money."""
-    doc = sent.doc
-    text = sent.text
-    off = sent.start_char
-    taken = [(f.start - base - off, f.end - base - off) for f in found]
+    off = sc.base + sc.start
+    taken = [(f.start - off, f.end - off) for f in sc.found]
     out: list[Finding] = []
-    for m in _QTY.finditer(text):
+    for m in _QTY.finditer(sc.text):
         s, e = m.start(), m.end()
         if any(ts < e and s < te for ts, te in taken):
             continue
-        g = m.group
-        norm: dict[str, Any]
-        features: tuple[str, ...] = ("quantity",)
-        end = e
-        if g("time"):
-            norm = {"value": _seconds(g("time")), "unit": "second", "as_written": g("time")}
-        elif g("tally") or g("tally2"):
-            a, b = int(g("for") or g("for2")), int(g("against") or g("against2"))
-            tally_unit = "vote" if _VOTE.search(text[max(0, s - 40) : e + 20]) else "score"
-            norm = {"values": [a, b], "for": a, "against": b, "unit": tally_unit}
-        elif g("outof"):
-            per = parse_number(g("per"))
-            if not per:
-                continue
-            norm = {"value": round(1 / per, 6), "unit": "fraction"}
-        elif g("frac"):
-            num = 1 if (g("fnum_a") or g("fnum_b")) else parse_number(g("fnum"))
-            if num is None:
-                continue
-            den = g("fden") or g("fden_a") or g("fden_b")
-            norm = {"value": round(num * FRACTIONS[den.lower()], 3), "unit": "fraction"}
-        elif g("halfof"):
-            norm = {"value": 0.5, "unit": "fraction"}
-        elif g("ranks"):
-            ranks = [_rank(r) for r in (g("r1"), g("r2")) if r]
-            unit, end = _unit_after(doc, off + e, limit=1)
-            end -= off
-            norm = (
-                {"value": ranks[0], "unit": unit or "rank"}
-                if len(ranks) == 1
-                else {"values": ranks, "unit": unit or "rank"}
-            )
-            features += ("rank",)
-        elif g("dur"):
-            count, unit = _DURATION_WORDS[g("durword").lower()]
-            norm = {"value": count, "unit": unit or "item"}
-        else:
-            token_text = g("num")
-            if _SKIP_BEFORE.search(text[max(0, s - 10) : s]) or _AGO.match(text, e):
-                continue
-            value = parse_number(token_text)
-            if value is None or token_text.lower() == "zero":
-                continue
-            span = doc.char_span(off + s, off + s + len(token_text), alignment_mode="expand")
-            tok = span[0] if span is not None and len(span) else None
-            if tok is not None and _is_name_number(tok, token_text):
-                continue
-            if g("pct"):
-                norm = {"value": tidy(value), "unit": "percent"}
-                features += ("statistic",)
-            else:
-                before = text[max(0, s - 20) : s]
-                unit, uend = _unit_after(doc, off + s + len(token_text))
-                if not unit and re.fullmatch(r"(?:1[5-9]|20)\d\d", token_text):
-                    continue  # a year the date reader passed over (a name such as "Euro 2020")
-                if token_text.lower() == "one" and not unit and not _AGE_BEFORE.search(before):
-                    continue  # "one" as a pronoun ("one of several diseases")
-                if token_text.lower() == "one" and text[s + 3 : s + 7] == " of ":
-                    continue
-                if _AGE_BEFORE.search(before) and unit in (None, "year"):
-                    unit = "year"
-                elif unit is None and _is_age_apposition(doc, tok, text, e):
-                    unit = "year"  # "Priya Raman, 52, apologised"
-                    features += ("age",)
-                if unit in ("year", "years") and text[e : e + 5].lower().startswith((" old", "-old")):
-                    features += ("age",)
-                norm = {"value": tidy(value), "unit": unit or "count"}
-                end = max(e, uend - off) if unit and uend - off - e < 40 else e
-        out.append(Finding("quantity", base + off + s, base + off + end, norm, features))
+        reading = _reader_for(m)(sc, m)
+        if reading is None:
+            continue
+        norm, features, end = reading
+        out.append(Finding("quantity", off + s, off + end, norm, features))
     return out
+
+
+def _reader_for(m: re.Match[str]) -> Callable[[SentenceContext, re.Match[str]], _Reading | None]:
+    """The reader for the alternative of _QTY that matched; a plain figure when no other did."""
+    return next((reader for group, reader in _READERS if m.group(group)), _figure)
+
+
+def _race_time(sc: SentenceContext, m: re.Match[str]) -> _Reading:
+    """A race time ("2:01:39"), in seconds."""
+    hms = m.group("time")
+    return {"value": _seconds(hms), "unit": "second", "as_written": hms}, ("quantity",), m.end()
+
+
+def _tally(sc: SentenceContext, m: re.Match[str]) -> _Reading:
+    """A tally ("a 7-2 vote", "won 3-1"): votes when voting is near, else a score."""
+    s, e = m.start(), m.end()
+    a, b = int(m.group("for") or m.group("for2")), int(m.group("against") or m.group("against2"))
+    unit = "vote" if _VOTE.search(sc.text[max(0, s - 40) : e + 20]) else "score"
+    return {"values": [a, b], "for": a, "against": b, "unit": unit}, ("quantity",), e
+
+
+def _one_in_n(sc: SentenceContext, m: re.Match[str]) -> _Reading | None:
+    """A fraction written as one in N ("one in every five", "1 out of 10")."""
+    per = parse_number(m.group("per"))
+    if not per:
+        return None
+    return {"value": round(1 / per, 6), "unit": "fraction"}, ("quantity",), m.end()
+
+
+def _fraction_words(sc: SentenceContext, m: re.Match[str]) -> _Reading | None:
+    """A fraction in words ("two-thirds", "a quarter of", "by a half")."""
+    num = 1 if (m.group("fnum_a") or m.group("fnum_b")) else parse_number(m.group("fnum"))
+    if num is None:
+        return None
+    den = m.group("fden") or m.group("fden_a") or m.group("fden_b")
+    return {"value": round(num * FRACTIONS[den.lower()], 3), "unit": "fraction"}, ("quantity",), m.end()
+
+
+def _half_of(sc: SentenceContext, m: re.Match[str]) -> _Reading:
+    """Half of something ("half of the votes")."""
+    return {"value": 0.5, "unit": "fraction"}, ("quantity",), m.end()
+
+
+def _ordinal_rank(sc: SentenceContext, m: re.Match[str]) -> _Reading:
+    """Ranks ("second place", "third and fourth terms", "third-largest"), in the noun that follows."""
+    ranks = [_rank(r) for r in (m.group("r1"), m.group("r2")) if r]
+    unit, end = _unit_after(sc.doc, sc.start + m.end(), limit=1)
+    norm = {"value": ranks[0], "unit": unit or "rank"} if len(ranks) == 1 else {"values": ranks, "unit": unit or "rank"}
+    return norm, ("quantity", "rank"), end - sc.start
+
+
+def _duration_word(sc: SentenceContext, m: re.Match[str]) -> _Reading:
+    """A count in one word ("a decade", "a dozen", "a fortnight")."""
+    count, unit = _DURATION_WORDS[m.group("durword").lower()]
+    return {"value": count, "unit": unit or "item"}, ("quantity",), m.end()
+
+
+def _figure(sc: SentenceContext, m: re.Match[str]) -> _Reading | None:
+    """A figure in digits or words: a percentage, or a count of the noun that follows it."""
+    text, s, e = sc.text, m.start(), m.end()
+    figure = m.group("num")
+    if _SKIP_BEFORE.search(text[max(0, s - 10) : s]) or _AGO.match(text, e):
+        return None
+    value = parse_number(figure)
+    if value is None or figure.lower() == "zero":
+        return None
+    span = sc.doc.char_span(sc.start + s, sc.start + s + len(figure), alignment_mode="expand")
+    tok = span[0] if span is not None and len(span) else None
+    if tok is not None and _is_name_number(tok, figure):
+        return None
+    if m.group("pct"):
+        return {"value": tidy(value), "unit": "percent"}, ("quantity", "statistic"), e
+    return _count(sc, m, value, tok)
+
+
+def _count(sc: SentenceContext, m: re.Match[str], value: float, tok: Any) -> _Reading | None:
+    """A count of the noun that follows ("3,728 measles cases") or an age ("aged 52", "Priya Raman, 52,")."""
+    text, s, e, off = sc.text, m.start(), m.end(), sc.start
+    figure = m.group("num")
+    before = text[max(0, s - 20) : s]
+    unit, uend = _unit_after(sc.doc, off + s + len(figure))
+    if not unit and re.fullmatch(r"(?:1[5-9]|20)\d\d", figure):
+        return None  # a year the date reader passed over (a name such as "Euro 2020")
+    if figure.lower() == "one" and _one_as_pronoun(text, s, unit, before):
+        return None
+    features: tuple[str, ...] = ("quantity",)
+    if _AGE_BEFORE.search(before) and unit in (None, "year"):
+        unit = "year"
+    elif unit is None and _is_age_apposition(sc.doc, tok, text, e):
+        unit = "year"  # "Priya Raman, 52, apologised"
+        features += ("age",)
+    if unit in ("year", "years") and text[e : e + 5].lower().startswith((" old", "-old")):
+        features += ("age",)
+    end = max(e, uend - off) if unit and uend - off - e < 40 else e
+    return {"value": tidy(value), "unit": unit or "count"}, features, end
+
+
+def _one_as_pronoun(text: str, s: int, unit: str | None, before: str) -> bool:
+    """Whether "one" is a pronoun ("one of several diseases"): no unit and no age before it, or "of" after."""
+    return (not unit and not _AGE_BEFORE.search(before)) or text[s + 3 : s + 7] == " of "
+
+
+# Readers by the named group of _QTY that matched, in the pattern's order; a plain figure otherwise.
+_READERS: tuple[tuple[str, Callable[[SentenceContext, re.Match[str]], _Reading | None]], ...] = (
+    ("time", _race_time),
+    ("tally", _tally),
+    ("tally2", _tally),
+    ("outof", _one_in_n),
+    ("frac", _fraction_words),
+    ("halfof", _half_of),
+    ("ranks", _ordinal_rank),
+    ("dur", _duration_word),
+)
 
 
 def _is_age_apposition(doc: Any, tok: Any, text: str, end: int) -> bool:

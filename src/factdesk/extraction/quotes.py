@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from .claims import Finding
-from .context import Context
+from .context import Context, SentenceContext
 from .speakers import is_speech_verb, resolve, subject_of
 
 # A quotation longer than this is an unbalanced mark, not speech.
@@ -31,22 +31,30 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         i, c = m.start(), m.group()
         before = text[i - 1] if i else " "
         after = text[i + 1] if i + 1 < len(text) else " "
-        opener_ctx = not before.isalnum() and before not in ".,!?"
+        if open_at is not None and "\n" in text[open_at:i]:
+            open_at = None  # Quotations never run across a line break here: the earlier mark was never closed.
         if open_at is None:
-            if c in _OPENERS or (c == '"' and opener_ctx and not after.isspace()):
-                open_at = i
-            continue
-        if "\n" in text[open_at:i]:
-            # Quotations never run across a line break here: the earlier mark was never closed.
-            open_at = i if (c in _OPENERS or (c == '"' and opener_ctx and not after.isspace())) else None
-            continue
-        if c in _CLOSERS or (c == '"' and not (opener_ctx and after.isalnum())):
+            open_at = i if _opens(c, before, after) else None
+        elif _closes(c, before, after):
             if 0 < i - open_at - 1 <= MAX_QUOTE:
                 out.append((open_at + 1, i))
             open_at = None
-        elif c in _OPENERS or c == '"':
+        else:
             open_at = i  # a new opening mark: the earlier one was never closed
     return out
+
+
+def _opener_context(before: str) -> bool:
+    """A straight mark after a space or an opening bracket may open; after a word or a full stop, it closes."""
+    return not before.isalnum() and before not in ".,!?"
+
+
+def _opens(mark: str, before: str, after: str) -> bool:
+    return mark in _OPENERS or (mark == '"' and _opener_context(before) and not after.isspace())
+
+
+def _closes(mark: str, before: str, after: str) -> bool:
+    return mark in _CLOSERS or (mark == '"' and not (_opener_context(before) and after.isalnum()))
 
 
 def _is_term(text: str, qs: int, qe: int, doc: Any) -> bool:
@@ -123,24 +131,22 @@ def _verb_subject(verbs: list[Any], qs: int, qe: int, ctx: Context) -> str | Non
     return None
 
 
-def find_quotes(
-    sent: Any, sents: list[Any], text: str, base: int, ctx: Context, quoted: list[tuple[int, int]]
-) -> list[Finding]:
+def find_quotes(sc: SentenceContext) -> list[Finding]:
     """Quote claims for quotations that open in this sentence."""
-    doc = sent.doc
+    text = sc.doc_text
     out: list[Finding] = []
-    for qs, qe in quoted:
+    for qs, qe in sc.quoted:
         # Each quotation is read once: in the sentence holding its opening mark.
-        if not (sent.start_char <= max(qs - 1, 0) < sent.end_char):
+        if not (sc.start <= max(qs - 1, 0) < sc.end):
             continue
-        if _is_term(text, qs, qe, doc):
+        if _is_term(text, qs, qe, sc.doc):
             continue
-        speaker, features = _speaker(sents, qs, qe, ctx)
+        speaker, features = _speaker(sc.sents, qs, qe, sc.ctx)
         words = text[qs:qe].strip()
         norm: dict[str, Any] = {"speaker": speaker, "words": " ".join(words.split())}
         if speaker:
-            ctx.last_speaker = speaker
+            sc.ctx.last_speaker = speaker
         if len(_WORD.findall(words)) <= 3:
             features += ("short_quote",)
-        out.append(Finding("quote", base + qs, base + qe, norm, ("quote", *features)))
+        out.append(Finding("quote", sc.base + qs, sc.base + qe, norm, ("quote", *features)))
     return out

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from .claims import Finding
-from .context import Context
+from .context import Context, SentenceContext
 from .lexicon import word_set
 from .speakers import ORG_WORDS
 from .tokens import entities
@@ -64,6 +67,8 @@ _STATE_TITLES = frozenset(
         "president-elect",
     }
 )
+# Members and chairs with no organisation stated belong to the committee named last.
+_COMMITTEE_ROLES = frozenset({"committee member", "member", "committee chairman", "chairman"})
 DEMONYMS = {
     "us": "United States",
     "u.s.": "United States",
@@ -254,28 +259,37 @@ def _org_after(doc: Any, i: int, limit: int) -> tuple[str | None, int]:
 
     A lowercase field in between ("director of public health for Harlow County") is skipped.
     """
-    if i + 2 < limit and doc[i].lower_ == "of" and doc[i + 1].text[:1].islower():
-        k = i + 1
-        while k < limit and k < i + 5 and doc[k].text[:1].islower() and doc[k].pos_ in ("NOUN", "ADJ"):
-            k += 1
-        if k < limit and doc[k].lower_ in ("for", "at", "in") and k + 1 < limit and doc[k + 1].text[:1].isupper():
-            i = k
+    i = _past_field(doc, i, limit)
     if i < limit and doc[i].lower_ in ("of", "at", "for", "to", "with", "in") and i + 1 < limit:
-        j = i + 1
-        toks = []
-        while j < limit and (
-            doc[j].text[:1].isupper()
-            or doc[j].lower_ in ("the", "of", "and", "&", "for", "de")
-            or doc[j].pos_ == "PROPN"
-        ):
-            toks.append(doc[j])
-            j += 1
-        while toks and toks[-1].lower_ in ("of", "and", "&", "for", "the", "de"):
-            toks.pop()
-            j -= 1
+        toks = _org_name_tokens(doc, i + 1, limit)
         if any(t.text[:1].isupper() for t in toks):
             return _org_text(toks), i + 1 + len(toks)
     return None, i
+
+
+def _past_field(doc: Any, i: int, limit: int) -> int:
+    """Token i, or the 'for'/'at'/'in' after a lowercase field ('of public health for Harlow County')."""
+    if not (i + 2 < limit and doc[i].lower_ == "of" and doc[i + 1].text[:1].islower()):
+        return i
+    k = i + 1
+    while k < limit and k < i + 5 and doc[k].text[:1].islower() and doc[k].pos_ in ("NOUN", "ADJ"):
+        k += 1
+    if k < limit and doc[k].lower_ in ("for", "at", "in") and k + 1 < limit and doc[k + 1].text[:1].isupper():
+        return k
+    return i
+
+
+def _org_name_tokens(doc: Any, j: int, limit: int) -> list[Any]:
+    """The capitalised name from token j ('the House of Representatives'), without trailing small words."""
+    toks = []
+    while j < limit and (
+        doc[j].text[:1].isupper() or doc[j].lower_ in ("the", "of", "and", "&", "for", "de") or doc[j].pos_ == "PROPN"
+    ):
+        toks.append(doc[j])
+        j += 1
+    while toks and toks[-1].lower_ in ("of", "and", "&", "for", "the", "de"):
+        toks.pop()
+    return toks
 
 
 def _country_near(sent: Any, i: int) -> str | None:
@@ -325,100 +339,162 @@ def _norm(person: str, role: str, org: str | None, former: bool, ctx: Context) -
     return out
 
 
-def find_roles(sent: Any, base: int, ctx: Context) -> list[Finding]:
-    """Role claims in one sentence."""
-    doc = sent.doc
-    lo, hi = sent.start, sent.end
-    out: list[Finding] = []
-    used: set[int] = set()
-    for tok in sent:
-        low = tok.lower_
-        if low not in ROLE_HEADS or tok.i in used:
-            continue
-        if low == "head" and not (tok.i + 1 < hi and doc[tok.i + 1].lower_ == "of"):
-            continue
-        # "chief" in "chief AI strategist" modifies a later head; the phrase is read at that head.
-        if _later_head(doc, tok.i, hi):
-            continue
-        start = _left_modifiers(doc, tok.i, lo)
-        org_toks, role_toks, former, _party = _split_title(list(doc[start : tok.i + 1]))
-        role = _role_phrase(doc, tok.i, start)
-        if not role or role.lower() in _KIN:
-            continue
-        org = _org_text(org_toks) if org_toks else None
-        # Title before the name: "US President Donald Trump", "conductor Leopold Stokowski".
-        name = _name_after(doc, tok.i + 1, hi)
-        if name and tok.i + 1 < hi and doc[tok.i + 1].text[:1].isupper():
-            if role.lower() in _STATE_TITLES and not org:
-                org = _country_near(sent, tok.i)
-            after_org, _ = _org_after(doc, name[1], hi) if not org else (None, 0)
-            if after_org and after_org not in DEMONYMS.values() and doc[name[1] + 1].ent_type_ != "GPE":
-                org = after_org
-            if (
-                role.lower() in ("committee member", "member", "committee chairman", "chairman")
-                and ctx.last_committee
-                and not org
-            ):
-                org = ctx.last_committee
-            stated = ("org_stated",) if org and org == after_org else ()
-            out.append(_finding(doc, base, start, name[1], _norm(name[2], role, org, former, ctx), ("title", *stated)))
-            used.update(range(start, name[1]))
-            continue
-        # Apposition after the name: "Yann LeCun, former chief AI strategist at Meta".
-        after_org, org_end = _org_after(doc, tok.i + 1, hi)
-        j = start
+@dataclass
+class _Title:
+    """A role word in a sentence and the title phrase ending at it, before we know whose title it is."""
+
+    sc: SentenceContext
+    head: int  # token index of the role word
+    start: int  # first token of the title phrase
+    role: str
+    org: str | None  # from the phrase itself: "US President", "Halden's chief executive"
+    former: bool
+
+    @functools.cached_property
+    def org_after(self) -> tuple[str | None, int]:
+        """The organisation after the role word ('at Meta') and the token where it ends."""
+        return _org_after(self.sc.doc, self.head + 1, self.sc.sent.end)
+
+    @functools.cached_property
+    def lead(self) -> int:
+        """Where the words before the title end: back over determiners and an age between commas."""
+        doc, lo = self.sc.doc, self.sc.sent.start
+        j = self.start
         while j > lo and doc[j - 1].pos_ == "DET":
             j -= 1
         if j > lo + 3 and doc[j - 1].text == "," and doc[j - 2].like_num and doc[j - 3].text == ",":
             j -= 2  # "Ortiz, 47, a former public defender": the age sits between name and title
-        if j > lo + 1 and doc[j - 1].text == ",":
-            person = _name_before(doc, j - 1, lo, ctx)
-            if person:
-                org = after_org or org
-                out.append(
-                    _finding(
-                        doc,
-                        base,
-                        person[0],
-                        max(org_end, tok.i + 1),
-                        _norm(person[2], role, org, former, ctx),
-                        ("apposition", "org_stated") if after_org else ("apposition",),
-                    )
-                )
-                used.update(range(person[0], org_end))
-                continue
-        # Copula or "as": "Kosgei was the Chicago Marathon defending champion", "as the new head of X".
-        if j > lo and doc[j - 1].lower_ in ("was", "is", "as", "became", "becomes"):
-            subject = _subject_person(doc, j - 1, lo, ctx)
-            if subject:
-                org = after_org or org
-                was_past = doc[j - 1].lower_ == "as" and j - 2 >= lo and doc[j - 2].lower_ in ("served", "worked")
-                out.append(
-                    _finding(
-                        doc,
-                        base,
-                        start,
-                        max(org_end, tok.i + 1),
-                        _norm(subject, role, org, former or was_past, ctx),
-                        ("copula", "org_stated") if after_org else ("copula",),
-                    )
-                )
-                continue
-        # Title phrase then the name after a comma: "The delegate to the U.S. House, Aumua Amata".
-        k = max(org_end, tok.i + 1)
-        possessed = any(t.text in ("'s", "’s") for t in doc[start : tok.i])
-        definite = possessed or start > lo and doc[start - 1].lower_ in ("the", "its", "their", "his", "her")
-        if definite and k + 1 < hi and doc[k].text == ",":
-            name = _name_after(doc, k + 1, hi)
-            if name and (name[1] >= hi or doc[name[1]].is_punct or doc[name[1]].pos_ in ("VERB", "AUX")):
-                out.append(
-                    _finding(
-                        doc, base, start, name[1], _norm(name[2], role, after_org or org, former, ctx), ("apposition",)
-                    )
-                )
-                continue
-    out += _affiliations(sent, base, ctx, used)
+        return j
+
+    def claim(self, person: str, org: str | None, start: int, end: int, features: tuple[str, ...]) -> Finding:
+        """The role finding over tokens start..end, registering the person (and role) in the context."""
+        norm = _norm(person, self.role, org, self.former, self.sc.ctx)
+        return _finding(self.sc.doc, self.sc.base, start, end, norm, features)
+
+
+# A pattern's finding and the tokens it used, which no later role word or affiliation may claim again.
+_Match = tuple[Finding, range]
+
+
+def find_roles(sc: SentenceContext) -> list[Finding]:
+    """Role claims in one sentence: each role word is read by the first pattern that fits it."""
+    out: list[Finding] = []
+    used: set[int] = set()
+    for tok in sc.sent:
+        if tok.i in used:
+            continue
+        title = _title_at(sc, tok)
+        if title is None:
+            continue
+        for pattern in _PATTERNS:
+            match = pattern(title)
+            if match is not None:
+                out.append(match[0])
+                used.update(match[1])
+                break
+    out += _affiliations(sc, used)
     return out
+
+
+def _title_at(sc: SentenceContext, tok: Any) -> _Title | None:
+    """The title phrase that a role word heads, or None when the word is not a role here."""
+    doc, hi = sc.doc, sc.sent.end
+    low = tok.lower_
+    if low not in ROLE_HEADS:
+        return None
+    if low == "head" and not (tok.i + 1 < hi and doc[tok.i + 1].lower_ == "of"):
+        return None
+    # "chief" in "chief AI strategist" modifies a later head; the phrase is read at that head.
+    if _later_head(doc, tok.i, hi):
+        return None
+    start = _left_modifiers(doc, tok.i, sc.sent.start)
+    org_toks, _role_toks, former, _party = _split_title(list(doc[start : tok.i + 1]))
+    role = _role_phrase(doc, tok.i, start)
+    if not role or role.lower() in _KIN:
+        return None
+    org = _org_text(org_toks) if org_toks else None
+    return _Title(sc, tok.i, start, role, org, former)
+
+
+def _title_before_name(t: _Title) -> _Match | None:
+    """A title before the name ("US President Donald Trump", "conductor Leopold Stokowski")."""
+    doc, hi = t.sc.doc, t.sc.sent.end
+    name = _name_after(doc, t.head + 1, hi)
+    if not (name and t.head + 1 < hi and doc[t.head + 1].text[:1].isupper()):
+        return None
+    org, stated = _org_of_named_title(t, name[1])
+    return t.claim(name[2], org, t.start, name[1], ("title", *stated)), range(t.start, name[1])
+
+
+def _org_of_named_title(t: _Title, name_end: int) -> tuple[str | None, tuple[str, ...]]:
+    """The organisation of "<title> <name>": from the title, the country nearby, an 'of X' after the
+    name, or the committee named earlier; with "org_stated" when the text names it after the name."""
+    doc, hi, ctx = t.sc.doc, t.sc.sent.end, t.sc.ctx
+    org = t.org
+    if t.role.lower() in _STATE_TITLES and not org:
+        org = _country_near(t.sc.sent, t.head)
+    after_org, _ = _org_after(doc, name_end, hi) if not org else (None, 0)
+    if after_org and after_org not in DEMONYMS.values() and doc[name_end + 1].ent_type_ != "GPE":
+        org = after_org
+    if t.role.lower() in _COMMITTEE_ROLES and ctx.last_committee and not org:
+        org = ctx.last_committee
+    return org, ("org_stated",) if org and org == after_org else ()
+
+
+def _name_comma_title(t: _Title) -> _Match | None:
+    """A title in apposition after the name ("Yann LeCun, former chief AI strategist at Meta")."""
+    doc, lo = t.sc.doc, t.sc.sent.start
+    j = t.lead
+    if not (j > lo + 1 and doc[j - 1].text == ","):
+        return None
+    person = _name_before(doc, j - 1, lo, t.sc.ctx)
+    if not person:
+        return None
+    after_org, org_end = t.org_after
+    features = ("apposition", "org_stated") if after_org else ("apposition",)
+    finding = t.claim(person[2], after_org or t.org, person[0], max(org_end, t.head + 1), features)
+    return finding, range(person[0], org_end)
+
+
+def _subject_is_title(t: _Title) -> _Match | None:
+    """A title after a copula or "as" ("Kosgei was the defending champion", "served as head of X")."""
+    doc, lo = t.sc.doc, t.sc.sent.start
+    j = t.lead
+    if not (j > lo and doc[j - 1].lower_ in ("was", "is", "as", "became", "becomes")):
+        return None
+    subject = _subject_person(doc, j - 1, lo, t.sc.ctx)
+    if not subject:
+        return None
+    after_org, org_end = t.org_after
+    # "served as" or "worked as" a title is a past one.
+    was_past = doc[j - 1].lower_ == "as" and j - 2 >= lo and doc[j - 2].lower_ in ("served", "worked")
+    norm = _norm(subject, t.role, after_org or t.org, t.former or was_past, t.sc.ctx)
+    features = ("copula", "org_stated") if after_org else ("copula",)
+    return _finding(doc, t.sc.base, t.start, max(org_end, t.head + 1), norm, features), range(0)
+
+
+def _title_comma_name(t: _Title) -> _Match | None:
+    """A definite title phrase, then the name after a comma ("The delegate to the U.S. House, Aumua Amata")."""
+    doc, lo, hi = t.sc.doc, t.sc.sent.start, t.sc.sent.end
+    after_org, org_end = t.org_after
+    k = max(org_end, t.head + 1)
+    possessed = any(tok.text in ("'s", "’s") for tok in doc[t.start : t.head])
+    definite = possessed or t.start > lo and doc[t.start - 1].lower_ in ("the", "its", "their", "his", "her")
+    if not (definite and k + 1 < hi and doc[k].text == ","):
+        return None
+    name = _name_after(doc, k + 1, hi)
+    if not (name and (name[1] >= hi or doc[name[1]].is_punct or doc[name[1]].pos_ in ("VERB", "AUX"))):
+        return None
+    return t.claim(name[2], after_org or t.org, t.start, name[1], ("apposition",)), range(0)
+
+
+# Tried in this order for each role word; the first that fits claims it.
+_PATTERNS: tuple[Callable[[_Title], _Match | None], ...] = (
+    _title_before_name,
+    _name_comma_title,
+    _subject_is_title,
+    _title_comma_name,
+)
 
 
 def _later_head(doc: Any, i: int, hi: int) -> bool:
@@ -443,9 +519,9 @@ def _subject_person(doc: Any, verb_i: int, lo: int, ctx: Context) -> str | None:
     return None
 
 
-def _affiliations(sent: Any, base: int, ctx: Context, used: set[int]) -> list[Finding]:
+def _affiliations(sc: SentenceContext, used: set[int]) -> list[Finding]:
     """'Sheldon Yett of UNICEF', 'Anderson Cooper, of CNN': a person with an organisation, no title."""
-    doc = sent.doc
+    sent, doc = sc.sent, sc.doc
     out = []
     for start, end, label in entities(sent):
         if label != "PERSON" or start in used:
@@ -456,8 +532,8 @@ def _affiliations(sent: Any, base: int, ctx: Context, used: set[int]) -> list[Fi
         if i + 1 < sent.end and doc[i].lower_ == "of" and doc[i + 1].ent_type_ == "ORG":
             org, org_end = _org_after(doc, i, sent.end)
             if org:
-                norm = {"person": ctx.full_name(doc[start:end].text), "org": org}
-                out.append(_finding(doc, base, start, org_end, norm, ("affiliation",)))
+                norm = {"person": sc.ctx.full_name(doc[start:end].text), "org": org}
+                out.append(_finding(doc, sc.base, start, org_end, norm, ("affiliation",)))
     return out
 
 

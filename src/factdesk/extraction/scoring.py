@@ -33,7 +33,7 @@ def score(finding: Finding, sentence: str) -> tuple[float, tuple[str, ...]]:
     features = set(finding.features)
     if _HEDGE.search(sentence):
         features.add("hedged")
-    for name in sorted(features, key=lambda n: -abs(_FEATURES.get(n, (0, ""))[0])):
+    for name in sorted(features, key=lambda n: (-abs(_FEATURES.get(n, (0, ""))[0]), n)):  # ties by name: repeatable
         weight, reason = _FEATURES.get(name, (0.0, ""))
         if reason:
             value += weight

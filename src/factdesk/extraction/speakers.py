@@ -64,6 +64,8 @@ _STATEMENT_NOUNS = frozenset(
     }
 )
 _DETS = ("the ", "a ", "an ")
+# Entity types of a proper-noun subject that is not a person.
+_NOT_PEOPLE = frozenset({"ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LAW"})
 # Words that make a name an organisation's, whatever the entity recogniser thought.
 ORG_WORDS = word_set(
     """group company firm corporation corp inc ltd llc plc agency union bank ministry department office
@@ -137,21 +139,43 @@ def person_in(tok: Any) -> str | None:
 
 def resolve(tok: Any, ctx: Context) -> tuple[str | None, str]:
     """A subject token -> (name, key) where key is 'speaker' for a person, 'source' for anything else."""
-    low = tok.lower_
-    if low in PRONOUNS:
+    if tok.lower_ in PRONOUNS:
         return (ctx.last_person, "speaker") if ctx.last_person else (None, "speaker")
-    name = person_in(tok)
-    if name and not looks_like_org(tok):
-        return ctx.full_name(name), "speaker"
-    if tok.pos_ == "PROPN" and ctx.full_name(tok.text) != tok.text and not looks_like_org(tok):
-        return ctx.full_name(tok.text), "speaker"
+    name = _named_person(tok, ctx)
+    if name is not None:
+        return name, "speaker"
     words = [t for t in tok.subtree if t.i >= tok.i - 8]
     first = words[0].lower_ if words else ""
+    name = _person_referred_to(tok, first, ctx)
+    if name is not None:
+        return name, "speaker"
+    return _subject_phrase(tok, words, ctx)
+
+
+def _named_person(tok: Any, ctx: Context) -> str | None:
+    """The full name of a person the subject names ('Anderson Cooper', or 'LeCun' once named in full)."""
+    if looks_like_org(tok):
+        return None
+    name = person_in(tok)
+    if name:
+        return ctx.full_name(name)
+    if tok.pos_ == "PROPN" and ctx.full_name(tok.text) != tok.text:
+        return ctx.full_name(tok.text)
+    return None
+
+
+def _person_referred_to(tok: Any, first: str, ctx: Context) -> str | None:
+    """The person a subject points back to: "his statement" -> the last speaker, "the commissioner" -> its holder."""
     if first in _POSSESSIVE and tok.lower_ in _STATEMENT_NOUNS and ctx.last_speaker:
-        return ctx.last_speaker, "speaker"
+        return ctx.last_speaker
     # "the commissioner" after "Gáspár Maróth, the Hungarian Government commissioner"
     if first == "the" and tok.lower_ in ctx.roles:
-        return ctx.roles[tok.lower_], "speaker"
+        return ctx.roles[tok.lower_]
+    return None
+
+
+def _subject_phrase(tok: Any, words: list[Any], ctx: Context) -> tuple[str | None, str]:
+    """The subject phrase itself ('the health ministry'): a source, or a speaker if it is a person's name."""
     # The subject phrase without a trailing relative clause or apposition.
     stop = next(
         (t.i for t in tok.subtree if t.i > tok.i and (t.dep_ in ("relcl", "appos", "acl") or t.text in ",(")), None
@@ -164,11 +188,7 @@ def resolve(tok: Any, ctx: Context) -> tuple[str | None, str]:
     if not text:
         return None, "source"
     text = ctx.acronyms.get(text, text)
-    if (
-        tok.pos_ == "PROPN"
-        and tok.ent_type_ not in ("ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LAW")
-        and not looks_like_org(tok)
-    ):
+    if tok.pos_ == "PROPN" and tok.ent_type_ not in _NOT_PEOPLE and not looks_like_org(tok):
         return ctx.full_name(text), "speaker"
     return text, "source"
 

@@ -19,6 +19,8 @@ class User(Base):
     desk: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # werkzeug's scrypt hash of the desk pages' password; None: the user signs in with API tokens only.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 

@@ -1,4 +1,8 @@
-"""Approving a draft's current revision and answering the publish gate for a given text."""
+"""Approving a draft's current revision and answering the publish gate for a given text.
+
+`approve_draft` and `check_gate` are use cases (one unit of work each); `gate_for_current` and `gate_detail`
+are steps other services use inside their own.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..db import Sessions, unit_of_work
 from ..domain.actors import Actor
 from ..domain.desk import Refusal, check_approver, decide_approval
 from ..domain.gate import (
@@ -23,8 +28,9 @@ from ..domain.gate import (
 from ..models import Approval, Claim, Draft, Revision
 from . import audit, notifications
 from .claims_access import lock_draft, refusal_error
-from .drafts import get_draft, latest_verdicts
+from .drafts import find_draft
 from .errors import Conflict, Invalid
+from .read_models import ApprovalView, approval_view_of, latest_verdicts
 
 
 def claim_ratings(session: Session, revision_id: int | None) -> list[ClaimRating]:
@@ -66,13 +72,13 @@ def gate_for_current(session: Session, draft: Draft) -> GateAnswer:
 
 
 def approve_draft(
-    session: Session,
+    sessions: Sessions,
     actor: Actor,
     draft_id: int,
     *,
     overrides: Mapping[int, str] | None = None,
     content_hash: str | None = None,
-) -> Approval:
+) -> ApprovalView:
     """Approve the draft's current revision, binding the approval to its content hash; opens the gate.
 
     `overrides` maps claim ids with a blocking verdict to the editor's written reason; each is audited.
@@ -80,7 +86,14 @@ def approve_draft(
     Raises NotFound, Forbidden (role, author), Invalid (a bad override), Conflict (stale text, claims not
     extracted, blockers: `details["blockers"]` lists their claim ids). Approving again adds an approval.
     """
-    overrides = dict(overrides or {})
+    with unit_of_work(sessions) as session:
+        approval = _approve(session, actor, draft_id, dict(overrides or {}), content_hash)
+        return approval_view_of(session, approval, approval.revision_id)
+
+
+def _approve(
+    session: Session, actor: Actor, draft_id: int, overrides: dict[int, str], content_hash: str | None
+) -> Approval:
     draft = lock_draft(session, draft_id)
     try:
         check_approver(actor, draft.author_id)
@@ -178,14 +191,19 @@ class GateResult:
     current_revision: int | None
 
 
-def check_gate(session: Session, draft_id: int, content_hash: str | None = None) -> GateResult:
+def check_gate(sessions: Sessions, draft_id: int, content_hash: str | None = None) -> GateResult:
     """May the text with `content_hash` (default: the current one) be published now? Read only.
 
     Only the current revision's text, approved under that hash, with no claim blocking, is publishable;
     any other text (an older revision, an edit made after approval, an unknown hash) is not.
     Raises NotFound.
     """
-    draft = get_draft(session, draft_id)
+    with unit_of_work(sessions) as session:
+        return _gate(session, draft_id, content_hash)
+
+
+def _gate(session: Session, draft_id: int, content_hash: str | None) -> GateResult:
+    draft = find_draft(session, draft_id)
     current = draft.current_revision
     asked = content_hash or (current.content_hash if current else "")
     if current is not None and asked == current.content_hash:

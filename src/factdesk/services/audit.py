@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from ..db import Sessions, unit_of_work
 from ..domain.actors import Actor
 from ..models import AuditEvent, Draft, utcnow
 from .errors import NotFound
@@ -61,11 +63,30 @@ def record_many(session: Session, actor: Actor, changes: list[Change]) -> None:
     )
 
 
-def list_audit(session: Session, draft_id: int, *, after_id: int = 0, limit: int = 200) -> list[AuditEvent]:
+@dataclass(frozen=True)
+class AuditEventView:
+    id: int
+    created_at: datetime
+    actor: str
+    actor_id: int | None
+    action: str
+    revision_id: int | None
+    claim_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def list_audit(sessions: Sessions, draft_id: int, *, after_id: int = 0, limit: int = 200) -> list[AuditEventView]:
     """A draft's audit events, oldest first, from the one after `after_id` (read only). Raises NotFound."""
-    if session.get(Draft, draft_id) is None:
-        raise NotFound(f"no draft {draft_id}")
-    return list(session.scalars(
-        select(AuditEvent).where(AuditEvent.draft_id == draft_id, AuditEvent.id > after_id)
-        .order_by(AuditEvent.id).limit(limit)
-    ))
+    with unit_of_work(sessions) as session:
+        if session.get(Draft, draft_id) is None:
+            raise NotFound(f"no draft {draft_id}")
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.draft_id == draft_id, AuditEvent.id > after_id)
+            .order_by(AuditEvent.id).limit(limit)
+        )
+        return [
+            AuditEventView(e.id, e.created_at, e.actor, e.actor_id, e.action, e.revision_id, e.claim_id, e.before,
+                           e.after)
+            for e in events
+        ]

@@ -22,7 +22,7 @@ from ..domain.actors import SYSTEM
 from ..domain.states import ClaimStatus, next_claim_status
 from ..models import Claim, Revision, Verdict, utcnow
 from . import audit
-from .drafts import latest_verdicts
+from .read_models import latest_verdicts
 
 CONTEXT_WIDTHS = (40, 20, 10)
 

@@ -1,4 +1,8 @@
-"""Shared by the desk's services: loading a claim and its draft under row locks, and turning refusals into errors."""
+"""Shared by the desk's services: loading a claim and its draft under row locks, and turning refusals into errors.
+
+These are steps inside a use case's unit of work: they read and write through the caller's session and never
+commit.
+"""
 
 from __future__ import annotations
 
@@ -16,37 +20,28 @@ from . import audit
 from .errors import Conflict, Forbidden, NotFound, ServiceError
 
 
-def is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 def lock_draft(session: Session, draft_id: int) -> Draft:
-    """The draft, row-locked on PostgreSQL (SQLite's BEGIN IMMEDIATE already serialises writers).
+    """The draft, row-locked (SQLAlchemy renders no FOR UPDATE on SQLite, whose BEGIN IMMEDIATE already
+    serialises writers).
 
     Draft-level decisions (status after a verdict, approval) lock the draft first, then claims, so that
     two verdicts on one draft cannot both miss that the draft is now cleared. The lock is FOR NO KEY
     UPDATE: rows inserted meanwhile that point at the draft (audit events of a lease) take FOR KEY SHARE
     on it, and must not wait on, or deadlock with, this transaction. Raises NotFound.
     """
-    query = select(Draft).where(Draft.id == draft_id)
-    if is_postgres(session):
-        query = query.with_for_update(key_share=True)
-    draft = session.scalar(query)
+    draft = session.scalar(select(Draft).where(Draft.id == draft_id).with_for_update(key_share=True))
     if draft is None:
         raise NotFound(f"no draft {draft_id}")
     return draft
 
 
 def lock_claim(session: Session, claim_id: int, *, with_draft: bool = False) -> tuple[Claim, Draft]:
-    """The claim (row-locked on PostgreSQL) and its draft (locked too when `with_draft`). Raises NotFound."""
+    """The claim (row-locked) and its draft (locked too when `with_draft`). Raises NotFound."""
     draft_id = session.scalar(select(Claim.draft_id).where(Claim.id == claim_id))
     if draft_id is None:
         raise NotFound(f"no claim {claim_id}")
     draft = lock_draft(session, draft_id) if with_draft else session.get(Draft, draft_id)
-    query = select(Claim).where(Claim.id == claim_id)
-    if is_postgres(session):
-        query = query.with_for_update(key_share=True)
-    claim = session.scalar(query)
+    claim = session.scalar(select(Claim).where(Claim.id == claim_id).with_for_update(key_share=True))
     if claim is None or draft is None:
         raise NotFound(f"no claim {claim_id}")
     return claim, draft

@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from ..cms.schemes import factdesk as factdesk_scheme
 from ..config import Settings
-from ..db import unit_of_work
+from ..db import Sessions, unit_of_work
 from ..domain.actors import Actor
 from ..domain.roles import Permission
 from ..models import EventDelivery, Integration, OutboxJob, utcnow
@@ -45,11 +45,12 @@ def backoff(settings: Settings, attempts: int) -> float:
     return min(MAX_BACKOFF_SECONDS, settings.callback_backoff_seconds * 2 ** max(0, attempts - 1))
 
 
-def attempt_delivery(sessions: sessionmaker[Session], settings: Settings, delivery_id: int) -> Attempt:
+def attempt_delivery(sessions: Sessions, settings: Settings, delivery_id: int) -> Attempt:
     """POST one event to its callback URL once, and log the attempt. Safe to repeat: a delivered or
     failed event is not sent again, and the receiver sees one idempotency key (the event id) per event.
 
-    The request is made between two short transactions, so no lock is held while the CMS answers.
+    Two units of work, not one: the request is made between two short transactions, so that no lock is
+    held while the CMS answers.
     """
     with unit_of_work(sessions) as session:
         prepared = _prepare(session, settings, delivery_id)
@@ -156,18 +157,46 @@ def _check_reader(actor: Actor) -> None:
         raise Forbidden("only editors and admins may read the delivery log")
 
 
-def delivery_view(delivery: EventDelivery, integration_name: str) -> dict[str, Any]:
-    return {
-        **{k: getattr(delivery, k) for k in ("id", "event_id", "event", "draft_id", "url", "status", "attempts",
-                                              "log", "last_error", "payload", "created_at", "delivered_at")},
-        "integration": integration_name,
-    }
+@dataclass(frozen=True)
+class DeliveryView:
+    """One outbound event, its payload and every attempt (`log`: {"at", "status_code", "error", "ms"})."""
+
+    id: int
+    event_id: str
+    event: str
+    integration: str
+    draft_id: int | None
+    url: str
+    status: str
+    attempts: int
+    log: list[dict[str, Any]]
+    last_error: str | None
+    payload: dict[str, Any]
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DeliveryPage:
+    items: list[DeliveryView]
+    total: int
+    limit: int
+    offset: int
+
+
+def delivery_view(delivery: EventDelivery, integration_name: str) -> DeliveryView:
+    return DeliveryView(
+        id=delivery.id, event_id=delivery.event_id, event=delivery.event, integration=integration_name,
+        draft_id=delivery.draft_id, url=delivery.url, status=delivery.status, attempts=delivery.attempts,
+        log=delivery.log, last_error=delivery.last_error, payload=delivery.payload, created_at=delivery.created_at,
+        delivered_at=delivery.delivered_at,
+    )
 
 
 def list_deliveries(
-    session: Session, actor: Actor, *, integration: str | None = None, draft_id: int | None = None,
+    sessions: Sessions, actor: Actor, *, integration: str | None = None, draft_id: int | None = None,
     status: str | None = None, limit: int = 50, offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
+) -> DeliveryPage:
     """Outbound events, newest first, with every attempt. Raises Forbidden for non-editors."""
     _check_reader(actor)
     query = select(EventDelivery, Integration.name).join(Integration, Integration.id == EventDelivery.integration_id)
@@ -177,19 +206,21 @@ def list_deliveries(
         query = query.where(EventDelivery.draft_id == draft_id)
     if status:
         query = query.where(EventDelivery.status == status)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.execute(query.order_by(EventDelivery.id.desc()).limit(limit).offset(offset))
-    return [delivery_view(d, name) for d, name in rows], total
+    with unit_of_work(sessions) as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.execute(query.order_by(EventDelivery.id.desc()).limit(limit).offset(offset))
+        return DeliveryPage([delivery_view(d, name) for d, name in rows], total, limit, offset)
 
 
-def get_delivery(session: Session, actor: Actor, delivery_id: int) -> dict[str, Any]:
+def get_delivery(sessions: Sessions, actor: Actor, delivery_id: int) -> DeliveryView:
     """One outbound event and its attempts. Raises Forbidden, NotFound."""
     _check_reader(actor)
-    row = session.execute(
-        select(EventDelivery, Integration.name)
-        .join(Integration, Integration.id == EventDelivery.integration_id)
-        .where(EventDelivery.id == delivery_id)
-    ).first()
-    if row is None:
-        raise NotFound(f"no delivery {delivery_id}")
-    return delivery_view(row[0], row[1])
+    with unit_of_work(sessions) as session:
+        row = session.execute(
+            select(EventDelivery, Integration.name)
+            .join(Integration, Integration.id == EventDelivery.integration_id)
+            .where(EventDelivery.id == delivery_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"no delivery {delivery_id}")
+        return delivery_view(row[0], row[1])

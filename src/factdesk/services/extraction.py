@@ -17,7 +17,7 @@ from ..extraction import Extraction, extract
 from ..models import Claim, Draft, Revision, utcnow
 from . import audit, outbox
 from .carryover import carry_over_claims
-from .drafts import EXTRACT_TASK
+from .revisions import EXTRACT_TASK
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +71,7 @@ def _load(session: Session, revision_id: int) -> _Input | str:
 
 def store_claims(session: Session, revision_id: int, result: Extraction) -> str:
     """Store an extraction's claims for a revision and move its draft on (one unit of work)."""
-    query = select(Revision).where(Revision.id == revision_id)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(key_share=True)
-    revision = session.scalar(query)
+    revision = session.scalar(select(Revision).where(Revision.id == revision_id).with_for_update(key_share=True))
     if revision is None:
         return "missing"
     draft = session.get(Draft, revision.draft_id)

@@ -1,11 +1,12 @@
 """The CMS inbox: the hook stores each verified save with one INSERT; workers turn the rows into revisions.
 
-Receiving, on the request path: `check_save` refuses what can be refused without the database (format,
-text present) and hashes the text as sent; `services.inbox_writer` hands the saves of concurrent requests
-to `store_saves`, which compares each with the saves its document received before (the same rules as
-`services.saves`) and stores them: one read, one multi-row INSERT and one commit per batch. Placing a save
-(draft row lock, revision, ordering, outbox, audit) is `drain_inbox`, run by the `factdesk.process_inbox`
-task and by the periodic drain, in batches, in id order, safe to run twice or concurrently.
+Receiving, on the request path: `receive_saves` is the hook's use case. `check_save` refuses what can be
+refused without the database (format, text present) and hashes the text as sent; `services.inbox_writer`
+hands the saves of concurrent requests to `store_saves`, which answers each by the ordering rule
+(`services.cms_saves.place`) over what its document received before and stores them: one read, one
+multi-row INSERT and one commit per batch. Placing a save in its draft (draft row lock, revision, ordering,
+outbox, audit) is `drain_inbox`, run by the `factdesk.process_inbox` task and by the periodic drain, in
+batches, in id order, safe to run twice or concurrently.
 """
 
 from __future__ import annotations
@@ -16,30 +17,25 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Connection, Table, TextClause, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from ..cms import Save
-from ..db import unit_of_work
+from ..db import Sessions, unit_of_work
 from ..extraction import normalize
 from ..models import CmsInboxItem, Integration, utcnow
-from .drafts import FORMATS
+from .cms_saves import NO_PREDECESSOR, NOT_LIVE, Earlier, place, receive_save
 from .errors import Invalid, ServiceError
 from .integrations import IntegrationView, integration_view
-from .saves import NO_PREDECESSOR, Placement, SaveHead, place_after
+from .revisions import FORMATS, SaveOutcome
 from .storable import check_storable
-from .webhooks import receive_save
 
 log = logging.getLogger(__name__)
 
 INBOX = cast(Table, CmsInboxItem.__table__)
-# What the CMS is told about a save: "accepted" (stored; a worker makes it the draft's newest revision),
-# "unchanged" (newer, but the text it has already), "stale" (older than what it has: kept as history),
-# "duplicate" (a redelivery of a save received before: nothing stored).
-ACCEPTED, UNCHANGED, STALE, DUPLICATE = "accepted", "unchanged", str(Placement.STALE), str(Placement.DUPLICATE)
 DRAIN_TASK = "factdesk.process_inbox"
 # The PostgreSQL advisory lock drains take per batch (any constant unique within this database).
 INBOX_LOCK = 0x66647378  # "fdsx"
@@ -47,11 +43,61 @@ INBOX_LOCK = 0x66647378  # "fdsx"
 
 @dataclass(frozen=True)
 class Receipt:
-    """What the hook answers for one save; `receipt` is its inbox row (None for a duplicate: not stored)."""
+    """What the hook answers for one save; `receipt` is its inbox row (None for a duplicate: not stored).
+
+    `outcome`: ACCEPTED (stored; a worker makes it the draft's newest revision), UNCHANGED (newer, but the
+    text the document has already), STALE (older than what it has: kept as history) or DUPLICATE (a
+    redelivery of a save received before: nothing stored).
+    """
 
     external_id: str
-    outcome: str
+    outcome: SaveOutcome
     receipt: int | None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The hook's answer to one delivery: ACCEPTED when any of its saves was, else the first save's outcome
+    (IGNORED for a delivery that held no save), and a receipt per save."""
+
+    status: SaveOutcome
+    receipts: list[Receipt]
+
+
+class NotStored(Exception):
+    """The saves could not be stored (the database is down or too slow): nothing was accepted, retry."""
+
+
+class SaveStore(Protocol):
+    """Stores checked saves durably: the process's `services.inbox_writer.InboxWriter`."""
+
+    def store(self, integration_id: int, saves: list[CheckedSave]) -> list[Receipt]: ...
+
+
+class DrainRequest(Protocol):
+    """Asks the workers to drain the inbox, without blocking: the process's `wiring.DrainSignal`."""
+
+    def notify(self) -> None: ...
+
+
+def receive_saves(store: SaveStore, drain: DrainRequest, integration_id: int, saves: list[Save]) -> Answer:
+    """Store one delivery's saves durably (committed when this returns; `store` is the process's
+    `InboxWriter`, the hook's unit of work) and ask the workers, through `drain`, to place them.
+
+    Raises Invalid when a save cannot be stored (nothing of the delivery is), NotStored when the database
+    could not store them. Safe to repeat: a redelivered save is answered DUPLICATE and stored once.
+    """
+    if not saves:
+        return Answer(SaveOutcome.IGNORED, [])
+    checked = [check_save(save) for save in saves]
+    try:
+        receipts = store.store(integration_id, checked)
+    except Exception as exc:
+        raise NotStored(str(exc)) from exc
+    if any(r.receipt is not None for r in receipts):
+        drain.notify()
+    accepted = any(r.outcome == SaveOutcome.ACCEPTED for r in receipts)
+    return Answer(SaveOutcome.ACCEPTED if accepted else receipts[0].outcome, receipts)
 
 
 @dataclass(frozen=True)
@@ -65,8 +111,8 @@ class CheckedSave:
 
 
 def check_save(save: Save) -> CheckedSave:
-    """Refuse what submit_draft would refuse (Invalid: unknown format, text that cannot be stored, no text),
-    before anything is stored.
+    """Refuse what the worker's save_revision would refuse (Invalid: unknown format, text that cannot be
+    stored, no text), before anything is stored.
 
     The hashes kept in the inbox are of the text as the CMS sent it (`source_hash`), not normalised: they
     only answer the CMS (duplicate, unchanged, stale) and the worker places the save by the normalised
@@ -91,7 +137,7 @@ def check_save(save: Save) -> CheckedSave:
 
 
 def has_text(body: str, fmt: str) -> bool:
-    """Whether `normalize(body, fmt).text` holds anything but whitespace (what submit_draft requires).
+    """Whether `normalize(body, fmt).text` holds anything but whitespace (what save_revision requires).
 
     Plain text normalises to itself (line endings aside), so str.strip() decides without normalising.
     """
@@ -117,7 +163,7 @@ def store_saves(conn: Connection, requests: Sequence[tuple[int, list[CheckedSave
     items = [(integration_id, item) for integration_id, checked in requests for item in checked]
     found = _look_up(conn, items)
     received_at = utcnow()  # one time for the batch: its rows are committed together
-    earlier: dict[tuple[int, str], list[tuple[_Head, str]]] = {}
+    earlier: dict[tuple[int, str], list[Earlier]] = {}
     answers = []
     rows = []
     for k, (integration_id, item) in enumerate(items):
@@ -125,46 +171,40 @@ def store_saves(conn: Connection, requests: Sequence[tuple[int, list[CheckedSave
         here = earlier.setdefault((integration_id, save.external_id), [])
         answer = _answer(item, found.get(k, {}), here)
         answers.append(answer)
-        if answer != DUPLICATE:
-            here.append((_Head(save.source_order, item.digest, item.previous_hash), answer))
+        if answer != SaveOutcome.DUPLICATE:
+            here.append(Earlier(save.source_order, item.digest, item.previous_hash, answer not in NOT_LIVE))
             rows.append({
                 "integration_id": integration_id, "external_id": save.external_id,
                 "source_order": save.source_order, "content_hash": item.digest, "previous_hash": item.previous_hash,
                 "payload": item.payload, "answer": answer, "received_at": received_at,
             })
     ids = iter(_insert(conn, rows) if rows else ())
-    receipts = iter([Receipt(item.save.external_id, answer, None if answer == DUPLICATE else next(ids))
+    receipts = iter([Receipt(item.save.external_id, answer, None if answer == SaveOutcome.DUPLICATE else next(ids))
                      for (_, item), answer in zip(items, answers, strict=True)])
     return [[next(receipts) for _ in checked] for _, checked in requests]
 
 
-class _Head(NamedTuple):
-    """A save of a document received before (stored, or earlier in the same batch)."""
-
-    source_order: int | None
-    content_hash: str
-    previous_hash: str | None
-
-
 # sort_by_parameter_order: the ids come back in the order of the rows (one INSERT ... VALUES (...), (...)).
 _INSERT = insert(INBOX).returning(INBOX.c.id, sort_by_parameter_order=True)
-# What one save is compared with, as three indexed lookups: 0, its own earlier delivery (same version and
-# text; never matches an unversioned save, whose :o is NULL); 1, the document's newest versioned save that
-# was not stale; 2, its newest save by arrival that was not stale (for saves without a version). For
-# SQLite: one statement per batch size, built once.
+# What one save is compared with: the rows the ordering rule (cms_saves.place) reads, as three indexed
+# lookups: 0, its own earlier delivery (same version and text; never matches an unversioned save, whose :o is
+# NULL); 1, the document's newest live versioned save; 2, its newest live save by arrival (for saves without
+# a version). Live: the worker's outcome, or else the hook's answer, is not in NOT_LIVE. For SQLite: one
+# statement per batch size, built once.
+_NOT_LIVE = ", ".join(f"'{outcome}'" for outcome in NOT_LIVE)
 _LOOKUP = """
 SELECT * FROM (SELECT {k} AS k, 0 AS kind, source_order, content_hash, previous_hash FROM cms_inbox
   WHERE integration_id = :i{k} AND external_id = :e{k} AND source_order = :o{k} AND content_hash = :d{k}
   LIMIT 1) AS same{k}
 UNION ALL SELECT * FROM (SELECT {k} AS k, 1 AS kind, source_order, content_hash, previous_hash FROM cms_inbox
   WHERE integration_id = :i{k} AND external_id = :e{k} AND source_order IS NOT NULL
-  AND COALESCE(outcome, answer) NOT IN ('stale', 'rejected')
+  AND COALESCE(outcome, answer) NOT IN ({not_live})
   ORDER BY source_order DESC, id DESC LIMIT 1) AS versioned{k}
 UNION ALL SELECT * FROM (SELECT {k} AS k, 2 AS kind, source_order, content_hash, previous_hash FROM cms_inbox
   WHERE integration_id = :i{k} AND external_id = :e{k}
-  AND COALESCE(outcome, answer) NOT IN ('stale', 'rejected')
+  AND COALESCE(outcome, answer) NOT IN ({not_live})
   ORDER BY id DESC LIMIT 1) AS arrived{k}
-"""
+""".replace("{not_live}", _NOT_LIVE)
 _LOOKUPS: dict[int, TextClause] = {}
 SQLITE_CHUNK = 100
 
@@ -174,7 +214,7 @@ SQLITE_CHUNK = 100
 # time; and only the head the save needs is looked up (by version, or by arrival for a save without one).
 # One JSON parameter rather than an array per column: json.dumps encodes a batch in C, where psycopg dumps
 # arrays element by element in Python, which cost the writer more CPU than everything else it does.
-_PG_LOOKUP = """
+_PG_LOOKUP = f"""
 SELECT v.k - 1, h.kind, h.source_order, h.content_hash, h.previous_hash
 FROM ROWS FROM (json_to_recordset(%s::json) AS (i int, e text, o bigint, d text)) WITH ORDINALITY AS v(i, e, o, d, k)
 CROSS JOIN LATERAL (
@@ -183,11 +223,11 @@ CROSS JOIN LATERAL (
   UNION ALL
   (SELECT 1, source_order, content_hash, previous_hash FROM cms_inbox
    WHERE v.o IS NOT NULL AND integration_id = v.i AND external_id = v.e AND source_order IS NOT NULL
-   AND COALESCE(outcome, answer) NOT IN ('stale', 'rejected') ORDER BY source_order DESC, id DESC LIMIT 1)
+   AND COALESCE(outcome, answer) NOT IN ({_NOT_LIVE}) ORDER BY source_order DESC, id DESC LIMIT 1)
   UNION ALL
   (SELECT 2, source_order, content_hash, previous_hash FROM cms_inbox
    WHERE v.o IS NULL AND integration_id = v.i AND external_id = v.e
-   AND COALESCE(outcome, answer) NOT IN ('stale', 'rejected') ORDER BY id DESC LIMIT 1)
+   AND COALESCE(outcome, answer) NOT IN ({_NOT_LIVE}) ORDER BY id DESC LIMIT 1)
 ) AS h
 """
 # Rows are numbered from the ids' sequence in ORDER BY order, so sorted ids follow the rows (as SQLAlchemy's
@@ -212,14 +252,15 @@ def _insert(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
     return sorted(conn.exec_driver_sql(_PG_INSERT, (received_at, batch)).scalars().all())
 
 
-def _look_up(conn: Connection, items: list[tuple[int, CheckedSave]]) -> dict[int, dict[int, _Head]]:
-    """For the k-th save, {kind: what was found} (kinds as in _LOOKUP), in one round trip."""
-    found: dict[int, dict[int, _Head]] = {}
+def _look_up(conn: Connection, items: list[tuple[int, CheckedSave]]) -> dict[int, dict[int, Earlier]]:
+    """For the k-th save, {kind: what was found} (kinds as in _LOOKUP), in one round trip. Kinds 1 and 2 are
+    live saves; kind 0 is marked not live, which is all the same to the rule: it makes the save a duplicate."""
+    found: dict[int, dict[int, Earlier]] = {}
     if conn.dialect.name == "postgresql":
         batch = json.dumps([{"i": i, "e": c.save.external_id, "o": c.save.source_order, "d": c.digest}
                             for i, c in items])
-        for k, kind, *head in conn.exec_driver_sql(_PG_LOOKUP, (batch,)):
-            found.setdefault(k, {})[kind] = _Head(*head)
+        for k, kind, order, digest, prev_hash in conn.exec_driver_sql(_PG_LOOKUP, (batch,)):
+            found.setdefault(k, {})[kind] = Earlier(order, digest, prev_hash, kind != 0)
         return found
     # SQLite allows at most 500 terms in one compound SELECT: at most SQLITE_CHUNK saves per statement.
     for start in range(0, len(items), SQLITE_CHUNK):
@@ -231,47 +272,47 @@ def _look_up(conn: Connection, items: list[tuple[int, CheckedSave]]) -> dict[int
         for k, (integration_id, item) in enumerate(chunk):
             params.update({f"i{k}": integration_id, f"e{k}": item.save.external_id,
                            f"o{k}": item.save.source_order, f"d{k}": item.digest})
-        for k, kind, *head in conn.execute(_LOOKUPS[n], params):
-            found.setdefault(start + k, {})[kind] = _Head(*head)
+        for k, kind, order, digest, prev_hash in conn.execute(_LOOKUPS[n], params):
+            found.setdefault(start + k, {})[kind] = Earlier(order, digest, prev_hash, kind != 0)
     return found
 
 
-def _answer(item: CheckedSave, found: dict[int, _Head], earlier: list[tuple[_Head, str]]) -> str:
-    """What to tell the CMS about a save, given what its document received before: stored (`found`, see
-    _LOOKUP) and earlier in this batch (`earlier`, in arrival order, with their answers).
+def _answer(item: CheckedSave, found: dict[int, Earlier], earlier: list[Earlier]) -> SaveOutcome:
+    """What to tell the CMS about a save: the ordering rule over what its document received before, stored
+    (`found`, see _LOOKUP: the kinds for a versioned save, or for one without a version) and earlier in this
+    batch (`earlier`, in arrival order).
 
     Two deliveries of one document racing in two API processes may both be answered "accepted"; the worker
-    places them by the same rules, so what is stored is the same either way.
+    places them by the same rule, so what is stored is the same either way.
     """
     order = item.save.source_order
-    live = [head for head, answer in earlier if answer != STALE]
-    if order is None:
-        head = live[-1] if live else found.get(2)
-    else:
-        if 0 in found or any(h.source_order == order and h.content_hash == item.digest for h, _ in earlier):
-            return DUPLICATE
-        head = found.get(1)
-        for h in live:  # later arrivals win ties, as ORDER BY source_order DESC, id DESC does
-            if h.source_order is not None and (head is None or h.source_order >= cast(int, head.source_order)):
-                head = h
-        if place_after(cast(SaveHead | None, head), order, item.digest, item.previous_hash) == STALE:
-            return STALE
-    return UNCHANGED if head is not None and head.content_hash == item.digest else ACCEPTED
+    stored = [found[kind] for kind in ((2,) if order is None else (0, 1)) if kind in found]
+    return place([*stored, *earlier], order, item.digest, item.previous_hash)
 
 
-def drain_inbox(sessions: sessionmaker[Session], *, debounce: float, batch: int = 100,
-                seconds: float | None = None) -> int:
-    """Place waiting saves, `batch` per transaction, oldest first, until none is left (or `seconds` have
-    passed); returns how many rows were processed. Safe to run twice and concurrently: batches take turns
-    (an advisory lock on PostgreSQL, the single writer on SQLite), each taking the oldest waiting rows."""
+@dataclass(frozen=True)
+class Drained:
+    """What one drain did: `placed` saves made revisions (or recognised as known), `waiting` left after it."""
+
+    placed: int
+    waiting: int
+
+
+def drain_inbox(sessions: Sessions, *, debounce: float, batch: int = 100, seconds: float | None = None) -> Drained:
+    """Place waiting saves, `batch` per transaction (each batch its own unit of work), oldest first, until
+    none is left (or `seconds` have passed); says how many rows were processed and how many still wait.
+    Safe to run twice and concurrently: batches take turns (an advisory lock on PostgreSQL, the single writer
+    on SQLite), each taking the oldest waiting rows."""
     deadline = None if seconds is None else time.monotonic() + seconds
     total = 0
     while True:
         with unit_of_work(sessions) as session:
             done = process_inbox_batch(session, debounce=debounce, batch=batch)
+            last = done < batch or (deadline is not None and time.monotonic() > deadline)
+            waiting = count_waiting(session) if last else 0
         total += done
-        if done < batch or (deadline is not None and time.monotonic() > deadline):
-            return total
+        if last:
+            return Drained(total, waiting)
 
 
 def process_inbox_batch(session: Session, *, debounce: float, batch: int = 100) -> int:
@@ -289,18 +330,18 @@ def process_inbox_batch(session: Session, *, debounce: float, batch: int = 100) 
         if row.integration_id not in views:
             integration = session.get(Integration, row.integration_id)
             views[row.integration_id] = None if integration is None else integration_view(integration)
-        _place(session, views[row.integration_id], row, debounce)
+        _place_row(session, views[row.integration_id], row, debounce)
         row.processed_at = utcnow()
     return len(rows)
 
 
-def _place(session: Session, view: IntegrationView | None, row: CmsInboxItem, debounce: float) -> None:
+def _place_row(session: Session, view: IntegrationView | None, row: CmsInboxItem, debounce: float) -> None:
     assert row.payload is not None and view is not None  # processed rows are never selected; FKs cascade
     save = Save.from_json(row.payload)
     for attempt in (1, 2):
         try:
             with session.begin_nested():
-                received = receive_save(session, view, save, debounce=debounce)
+                result = receive_save(session, view, save, debounce=debounce)
         except IntegrityError:
             # Two drains created the same new draft at once; the second attempt finds the first's draft.
             if attempt == 2:
@@ -309,10 +350,10 @@ def _place(session: Session, view: IntegrationView | None, row: CmsInboxItem, de
             # The request checked what makes a save unusable, so this is a rule changed since (e.g. the
             # integration's user lost its role): keep the save and say why, never block the rows behind it.
             log.warning("inbox row %s (%s) rejected: %s", row.id, row.external_id, exc)
-            row.outcome, row.error = "rejected", str(exc)
+            row.outcome, row.error = SaveOutcome.REJECTED, str(exc)
             return
         else:
-            row.outcome, row.draft_id, row.revision_id = received.outcome, received.draft_id, received.revision_id
+            row.outcome, row.draft_id, row.revision_id = result.outcome, result.draft.id, result.revision.id
             row.payload = None  # the revision holds the text now; the row stays as a receipt
             return
 

@@ -1,6 +1,10 @@
 """Group commit for the CMS inbox: one thread per API process stores the saves of concurrent requests in one
 transaction, and each request answers once its own rows are committed.
 
+This is the hook's unit of work. Where every other use case opens and commits its own session
+(`db.unit_of_work`), the hook's saves are committed here, a batch of requests at a time, on a connection
+the writer keeps: `services.inbox.receive_saves` hands its checked saves to `InboxWriter.store`.
+
 A commit is the expensive part of storing a save (a WAL flush on PostgreSQL, and a round trip either way).
 Requests hand their checked saves to the writer and wait; while one transaction commits, the next requests
 queue up and go into the next transaction together, so batches grow with load and add no delay when idle.

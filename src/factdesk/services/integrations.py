@@ -1,4 +1,8 @@
-"""CMS integrations: adding one, rotating its secret with two valid at once, reading them."""
+"""CMS integrations: adding one, rotating its secret with two valid at once, reading them.
+
+The use cases (add, rotate, retire, find, list) each open and commit their own unit of work and return
+`IntegrationView`s, never rows; `integration_view` and `integration_actor` are steps for other services.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..cms import ADAPTERS, DEFAULT_SCHEMES, SCHEMES
+from ..db import Sessions, unit_of_work
 from ..domain.actors import SYSTEM, Actor
 from ..domain.roles import Role
 from ..models import Integration, User
@@ -32,9 +37,9 @@ class IntegrationView:
 
 
 def add_integration(
-    session: Session, name: str, secret: str, *, fmt: str = "generic", scheme: str | None = None,
+    sessions: Sessions, name: str, secret: str, *, fmt: str = "generic", scheme: str | None = None,
     callback_url: str | None = None, actor: Actor = SYSTEM,
-) -> Integration:
+) -> IntegrationView:
     """Register a CMS. Its drafts are authored by a user of role `integration` with the same name (created
     here, or reused). Raises Invalid (unknown format/scheme, short secret, bad URL), Conflict (name taken)."""
     name = name.strip()
@@ -47,55 +52,59 @@ def add_integration(
         raise Invalid(f"unknown scheme {scheme!r}; one of {', '.join(SCHEMES)}")
     _check_secret(secret)
     _check_url(callback_url)
-    if session.scalar(select(Integration.id).where(Integration.name == name)) is not None:
-        raise Conflict(f"integration {name!r} exists already")
-    user = session.scalar(select(User).where(User.name == name))
-    if user is None:
-        user = User(name=name, role=Role.INTEGRATION)
-        session.add(user)
+    with unit_of_work(sessions) as session:
+        if session.scalar(select(Integration.id).where(Integration.name == name)) is not None:
+            raise Conflict(f"integration {name!r} exists already")
+        user = session.scalar(select(User).where(User.name == name))
+        if user is None:
+            user = User(name=name, role=Role.INTEGRATION)
+            session.add(user)
+            session.flush()
+        elif user.role != Role.INTEGRATION:
+            raise Conflict(f"a {user.role} named {name!r} exists; pick another integration name")
+        integration = Integration(name=name, format=fmt, scheme=scheme, secrets=[secret],
+                                  callback_url=callback_url, user_id=user.id)
+        session.add(integration)
         session.flush()
-    elif user.role != Role.INTEGRATION:
-        raise Conflict(f"a {user.role} named {name!r} exists; pick another integration name")
-    integration = Integration(name=name, format=fmt, scheme=scheme, secrets=[secret], callback_url=callback_url,
-                              user_id=user.id)
-    session.add(integration)
-    session.flush()
-    audit.record(session, actor, "integration.added",
-                 after={"integration": name, "format": fmt, "scheme": scheme, "callback_url": callback_url})
-    return integration
+        audit.record(session, actor, "integration.added",
+                     after={"integration": name, "format": fmt, "scheme": scheme, "callback_url": callback_url})
+        return integration_view(integration)
 
 
-def rotate_secret(session: Session, name: str, new_secret: str, *, actor: Actor = SYSTEM) -> Integration:
+def rotate_secret(sessions: Sessions, name: str, new_secret: str, *, actor: Actor = SYSTEM) -> IntegrationView:
     """Make `new_secret` the current secret (it signs outbound events) while the previous one stays valid
     for inbound requests, so the CMS can be switched over without downtime. Older secrets are dropped.
     Raises NotFound, Invalid."""
-    integration = get_integration(session, name)
-    _check_secret(new_secret)
-    integration.secrets = [new_secret, *integration.secrets[:1]]
-    audit.record(session, actor, "integration.secret_rotated", after={"integration": name, "valid_secrets": 2})
-    return integration
+    with unit_of_work(sessions) as session:
+        integration = _get(session, name)
+        _check_secret(new_secret)
+        integration.secrets = [new_secret, *integration.secrets[:1]]
+        audit.record(session, actor, "integration.secret_rotated", after={"integration": name, "valid_secrets": 2})
+        return integration_view(integration)
 
 
-def retire_old_secret(session: Session, name: str, *, actor: Actor = SYSTEM) -> Integration:
+def retire_old_secret(sessions: Sessions, name: str, *, actor: Actor = SYSTEM) -> IntegrationView:
     """Finish a rotation: only the current secret stays valid (safe to repeat). Raises NotFound."""
-    integration = get_integration(session, name)
-    if len(integration.secrets) > 1:
-        integration.secrets = integration.secrets[:1]
-        audit.record(session, actor, "integration.secret_retired", after={"integration": name, "valid_secrets": 1})
-    return integration
+    with unit_of_work(sessions) as session:
+        integration = _get(session, name)
+        if len(integration.secrets) > 1:
+            integration.secrets = integration.secrets[:1]
+            audit.record(session, actor, "integration.secret_retired",
+                         after={"integration": name, "valid_secrets": 1})
+        return integration_view(integration)
 
 
-def get_integration(session: Session, name: str) -> Integration:
-    integration = session.scalar(select(Integration).where(Integration.name == name))
-    if integration is None:
-        raise NotFound(f"no integration named {name!r}")
-    return integration
-
-
-def find_integration(session: Session, name: str) -> IntegrationView | None:
+def find_integration(sessions: Sessions, name: str) -> IntegrationView | None:
     """The integration called `name`, as plain values, or None."""
-    row = session.scalar(select(Integration).where(Integration.name == name))
-    return None if row is None else integration_view(row)
+    with unit_of_work(sessions) as session:
+        row = session.scalar(select(Integration).where(Integration.name == name))
+        return None if row is None else integration_view(row)
+
+
+def list_integrations(sessions: Sessions) -> list[IntegrationView]:
+    """Every integration, by name."""
+    with unit_of_work(sessions) as session:
+        return [integration_view(row) for row in session.scalars(select(Integration).order_by(Integration.name))]
 
 
 def integration_view(row: Integration) -> IntegrationView:
@@ -103,8 +112,16 @@ def integration_view(row: Integration) -> IntegrationView:
                            row.callback_url)
 
 
-def list_integrations(session: Session) -> list[Integration]:
-    return list(session.scalars(select(Integration).order_by(Integration.name)))
+def integration_actor(integration: IntegrationView) -> Actor:
+    """Who a CMS's saves are submitted as: the integration's own user."""
+    return Actor(id=integration.user_id, name=integration.name, role=Role.INTEGRATION)
+
+
+def _get(session: Session, name: str) -> Integration:
+    integration = session.scalar(select(Integration).where(Integration.name == name))
+    if integration is None:
+        raise NotFound(f"no integration named {name!r}")
+    return integration
 
 
 def _check_secret(secret: str) -> None:

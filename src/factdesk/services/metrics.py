@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Float, case, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 
+from ..db import Sessions, unit_of_work
 from ..domain.states import ClaimStatus
 from ..models import AuditEvent, Claim, Draft, Revision, Verdict, utcnow
 from .queue import waiting_claims
@@ -33,10 +34,14 @@ def _seconds_between(start: Any, end: Any, dialect: str) -> Any:
     return (func.julianday(end) - func.julianday(start)) * literal_column("86400.0")
 
 
-def collect_figures(session: Session, *, now: datetime | None = None) -> DeskFigures:
+def collect_figures(sessions: Sessions, *, now: datetime | None = None) -> DeskFigures:
     """Queue depth per desk and type, live leases per desk, lease expiries so far, and the distribution of
     time from extraction to verdict (first-hand verdicts only; carried-over ones took no checker time)."""
-    now = now or utcnow()
+    with unit_of_work(sessions) as session:
+        return _collect(session, now or utcnow())
+
+
+def _collect(session: Session, now: datetime) -> DeskFigures:
     depth_query = (
         waiting_claims(now)
         .with_only_columns(Draft.desk, Claim.type, func.count())

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
+from ..db import Sessions, unit_of_work
 from ..models import OutboxJob, utcnow
 
 log = logging.getLogger(__name__)
@@ -78,13 +79,14 @@ def finish_jobs(session: Session, task: str, args: list[Any], *, draft_id: int |
 
 
 def sweep_outbox(
-    session: Session, *, grace: float, resend_after: float, now: datetime | None = None, limit: int = 500
-) -> list[OutboxJob]:
-    """Queue for re-sending the pending jobs that should have run by now but have not.
+    sessions: Sessions, *, grace: float, resend_after: float, now: datetime | None = None, limit: int = 500
+) -> list[Send]:
+    """Send again the pending jobs that should have run by now but have not (one unit of work; the sends
+    go out after its commit).
 
     A job is re-sent when it became due more than `grace` seconds ago and was last sent more than
     `grace` seconds ago (and at most every `resend_after` seconds after its second send). Sending twice
-    is harmless: every task is safe to run twice. Returns the jobs re-sent.
+    is harmless: every task is safe to run twice. Returns what was re-sent.
     """
     now = now or utcnow()
     cutoff = now - timedelta(seconds=grace)
@@ -93,17 +95,17 @@ def sweep_outbox(
         .where(OutboxJob.status == "pending", OutboxJob.available_at <= cutoff)
         .order_by(OutboxJob.available_at)
         .limit(limit)
+        .with_for_update(skip_locked=True)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
     resent = []
-    for job in session.scalars(query):
-        wait = grace if job.send_count <= 1 else max(grace, resend_after)
-        if job.sent_at is not None and job.sent_at > now - timedelta(seconds=wait):
-            continue
-        job.sent_at, job.send_count = now, job.send_count + 1
-        session.info.setdefault(_PENDING_SENDS, []).append(job)
-        resent.append(job)
+    with unit_of_work(sessions) as session:
+        for job in session.scalars(query):
+            wait = grace if job.send_count <= 1 else max(grace, resend_after)
+            if job.sent_at is not None and job.sent_at > now - timedelta(seconds=wait):
+                continue
+            job.sent_at, job.send_count = now, job.send_count + 1
+            session.info.setdefault(_PENDING_SENDS, []).append(job)
+            resent.append(_send(job))
     return resent
 
 
@@ -115,9 +117,11 @@ def _collect(session: Session) -> None:
     # A job added inside a savepoint that was rolled back is no longer in the database: don't send it.
     jobs = [j for j in jobs if inspect(j).persistent]
     now = utcnow()
-    session.info["factdesk.ready_sends"] = [
-        Send(j.id, j.task, list(j.args), max(0.0, (j.available_at - now).total_seconds())) for j in jobs
-    ]
+    session.info["factdesk.ready_sends"] = [_send(j, now) for j in jobs]
+
+
+def _send(job: OutboxJob, now: datetime | None = None) -> Send:
+    return Send(job.id, job.task, list(job.args), max(0.0, (job.available_at - (now or utcnow())).total_seconds()))
 
 
 def _dispatch(session: Session) -> None:

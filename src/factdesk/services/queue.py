@@ -1,4 +1,8 @@
-"""The checkers' queue: listing waiting claims by urgency, leasing, renewing, releasing and expiring leases."""
+"""The checkers' queue: listing waiting claims by urgency, leasing, renewing, releasing and expiring leases.
+
+Each public function is one use case: it opens and commits its own unit of work on the session factory it is
+given and returns read models (a claim as `ClaimView`, with its draft's `DraftBrief`), never ORM rows.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
+from ..db import Sessions, unit_of_work
 from ..domain.actors import Actor
 from ..domain.desk import ClaimAction, ClaimSituation, Refusal, decide_claim_action
 from ..domain.roles import Permission
@@ -36,15 +41,9 @@ from ..models import AuditEvent, Claim, Draft, User, utcnow
 from ..models.base import JSONType, UTCDateTime
 from ..models.claims import WAITING
 from . import audit
-from .claims_access import (
-    decide_on_claim,
-    end_expired_lease,
-    is_postgres,
-    lock_claim,
-    move_lease,
-    refusal_error,
-)
+from .claims_access import decide_on_claim, end_expired_lease, lock_claim, move_lease, refusal_error
 from .errors import Conflict, Forbidden
+from .read_models import ClaimView, DraftBrief, claim_view, draft_brief
 
 
 @dataclass(frozen=True)
@@ -64,11 +63,14 @@ def waiting_claims(now: datetime, filters: QueueFilter = QueueFilter()) -> Selec
     """Claims a checker could take, most urgent first: draft deadline (none last), then check-worthiness.
 
     A claim waits when it belongs to its draft's current revision, the draft is in review, and the claim
-    is open or its lease has run out (an expired lease counts as returned even before the sweep runs).
+    is open or its lease is over (an expired lease counts as returned even before the sweep runs; a lease
+    without an expiry is over, as `domain.desk.lease_expired` has it).
     The database walks the partial index `ix_claims_waiting` (or `_desk`) in this order and stops after a
     page, checking each row's draft by primary key, so the cost does not grow with the number of claims.
     """
-    waiting_or_expired = or_(Claim.status == _const(ClaimStatus.OPEN), Claim.lease_expires_at <= now)
+    waiting_or_expired = or_(
+        Claim.status == _const(ClaimStatus.OPEN), Claim.lease_expires_at.is_(None), Claim.lease_expires_at <= now
+    )
     query = (
         select(Claim, Draft)
         # One join condition, not two: a revision belongs to one draft, and the planner estimates a single
@@ -91,50 +93,57 @@ def waiting_claims(now: datetime, filters: QueueFilter = QueueFilter()) -> Selec
     return query  # type: ignore[return-value]
 
 
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[ClaimView]  # each with its `draft`
+    limit: int
+    offset: int
+
+
 def list_queue(
-    session: Session,
+    sessions: Sessions,
     filters: QueueFilter = QueueFilter(),
     *,
     limit: int = 50,
     offset: int = 0,
     now: datetime | None = None,
-) -> list[tuple[Claim, Draft]]:
-    """One page of waiting claims with their drafts, most urgent first (read only)."""
+) -> QueuePage:
+    """One page of waiting claims with their drafts, most urgent first, in one query (read only)."""
     query = waiting_claims(now or utcnow(), filters).limit(limit).offset(offset)
-    return [(row[0], row[1]) for row in session.execute(query)]
-
-
-@dataclass(frozen=True)
-class DraftSummary:
-    """The draft fields a checker sees beside a freshly leased claim."""
-
-    id: int
-    title: str | None
-    desk: str | None
-    deadline: datetime | None
-    status: str
+    with unit_of_work(sessions) as session:
+        items = [claim_view(claim, None, draft_brief(draft)) for claim, draft in session.execute(query)]
+    return QueuePage(items, limit, offset)
 
 
 def lease_next_claim(
-    session: Session,
+    sessions: Sessions,
     actor: Actor,
     *,
     lease_seconds: int,
     cap: int,
     filters: QueueFilter = QueueFilter(),
     now: datetime | None = None,
-) -> tuple[Claim, DraftSummary] | None:
-    """Lease the most urgent waiting claim `actor` may check; None when nothing is left for them.
+) -> ClaimView | None:
+    """Lease the most urgent waiting claim `actor` may check; returns it with its draft, or None when nothing
+    is left for them (a claim the rules would refuse them is skipped, never named).
 
     Skips claims of drafts the actor wrote and, for a checker with a desk, other desks' drafts. On
     PostgreSQL the cap is counted, the claim chosen (`FOR NO KEY UPDATE SKIP LOCKED`, so concurrent callers
     each get a different claim without waiting on each other), leased and audited in one statement (see
     `_lease_statement`); on SQLite the transaction is BEGIN IMMEDIATE and these are separate statements.
-    Raises Forbidden (role), Conflict (the actor already holds `cap` leases).
+    Raises Forbidden (role), Conflict (the actor already holds `cap` leases). Each call leases another claim.
     """
     now = now or utcnow()
     if not actor.can(Permission.CHECK):
         raise Forbidden(f"role {actor.role!r} may not check claims", details={"reason": "role"})
+    with unit_of_work(sessions) as session:
+        return _lease_next(session, actor, lease_seconds=lease_seconds, cap=cap, filters=filters, now=now)
+
+
+def _lease_next(
+    session: Session, actor: Actor, *, lease_seconds: int, cap: int, filters: QueueFilter, now: datetime
+) -> ClaimView | None:
+    """The lease, in the caller's transaction; the view is built from the row the lease statement returns."""
     # Core statements on the session's connection: nothing here needs the ORM's per-statement work.
     conn = session.connection()
     shape = (filters.desk is not None, filters.type is not None, filters.draft_id is not None, actor.desk is not None)
@@ -166,7 +175,7 @@ def lease_next_claim(
                   **{k: chosen._mapping[k] for k in _DRAFT}}
     row = SimpleNamespace(**values)
     # The statement applied the rules already; deciding again on what it saw keeps domain/ authoritative
-    # (a refusal raises, and the caller's transaction rolls the lease and its audit events back).
+    # (a refusal raises, and the unit of work rolls the lease and its audit events back).
     try:
         decide_claim_action(ClaimAction.LEASE, actor, ClaimSituation(
             status=row.before_status, holder_id=row.before_leased_by_id,
@@ -187,8 +196,8 @@ def lease_next_claim(
                          before=_jsonable(b), after=_jsonable(a))
             for action, b, a in events
         ])
-    draft = DraftSummary(id=row.d_id, title=row.d_title, desk=row.d_desk, deadline=row.d_deadline, status=row.d_status)
-    return row, draft  # type: ignore[return-value]
+    draft = DraftBrief(id=row.d_id, title=row.d_title, desk=row.d_desk, deadline=row.d_deadline, status=row.d_status)
+    return claim_view(row, None, draft)
 
 
 _BEFORE = ("status", "leased_by_id", "lease_expires_at")
@@ -332,32 +341,36 @@ def _cap_reached(held: int, cap: int) -> Conflict:
 
 
 def renew_lease(
-    session: Session, actor: Actor, claim_id: int, *, lease_seconds: int, now: datetime | None = None
-) -> tuple[Claim, Draft]:
-    """Extend the caller's live lease by `lease_seconds` from now (safe to repeat).
+    sessions: Sessions, actor: Actor, claim_id: int, *, lease_seconds: int, now: datetime | None = None
+) -> ClaimView:
+    """Extend the caller's live lease by `lease_seconds` from now; returns the claim with its draft (safe to
+    repeat).
 
     Raises NotFound, Forbidden, Conflict (not the holder, or the lease already ran out).
     """
     now = now or utcnow()
-    claim, draft = lock_claim(session, claim_id)
-    decide_on_claim(session, ClaimAction.RENEW, actor, claim, draft, now)
-    _lease(session, actor, claim, "claim.lease_renewed", now + timedelta(seconds=lease_seconds))
-    return claim, draft
+    with unit_of_work(sessions) as session:
+        claim, draft = lock_claim(session, claim_id)
+        decide_on_claim(session, ClaimAction.RENEW, actor, claim, draft, now)
+        _lease(session, actor, claim, "claim.lease_renewed", now + timedelta(seconds=lease_seconds))
+        return claim_view(claim, None, draft_brief(draft))
 
 
-def release_claim(session: Session, actor: Actor, claim_id: int, *, now: datetime | None = None) -> Claim:
-    """Give a leased claim back to the queue: the holder's own, or anyone's for an editor.
+def release_claim(sessions: Sessions, actor: Actor, claim_id: int, *, now: datetime | None = None) -> ClaimView:
+    """Give a leased claim back to the queue: the holder's own, or anyone's for an editor; returns the claim
+    with its draft.
 
     Raises NotFound, Forbidden, Conflict (no live lease of yours on it).
     """
     now = now or utcnow()
-    claim, draft = lock_claim(session, claim_id)
-    target = decide_on_claim(session, ClaimAction.RELEASE, actor, claim, draft, now)
-    move_lease(session, actor, claim, "claim.released", target, None, None)
-    return claim
+    with unit_of_work(sessions) as session:
+        claim, draft = lock_claim(session, claim_id)
+        target = decide_on_claim(session, ClaimAction.RELEASE, actor, claim, draft, now)
+        move_lease(session, actor, claim, "claim.released", target, None, None)
+        return claim_view(claim, None, draft_brief(draft))
 
 
-def expire_leases(session: Session, actor: Actor, *, now: datetime | None = None, limit: int = 1000) -> int:
+def expire_leases(sessions: Sessions, actor: Actor, *, now: datetime | None = None, limit: int = 1000) -> int:
     """Return every claim whose lease ran out to the queue, each audited; returns how many (safe to repeat).
 
     Rows another transaction holds are skipped on PostgreSQL; the next sweep, or the next lease, gets them.
@@ -365,13 +378,14 @@ def expire_leases(session: Session, actor: Actor, *, now: datetime | None = None
     now = now or utcnow()
     query = (
         select(Claim)
-        .where(Claim.status == ClaimStatus.LEASED, Claim.lease_expires_at <= now)
+        # As `domain.desk.lease_expired`: a lease without an expiry is over too.
+        .where(Claim.status == ClaimStatus.LEASED, or_(Claim.lease_expires_at.is_(None), Claim.lease_expires_at <= now))
         .order_by(Claim.lease_expires_at)
         .limit(limit)
+        .with_for_update(skip_locked=True, key_share=True)
     )
-    if is_postgres(session):
-        query = query.with_for_update(skip_locked=True, key_share=True)
-    return sum(end_expired_lease(session, actor, claim, now) for claim in session.scalars(query))
+    with unit_of_work(sessions) as session:
+        return sum(end_expired_lease(session, actor, claim, now) for claim in session.scalars(query))
 
 
 def _lease(session: Session, actor: Actor, claim: Claim, action: str, expires_at: datetime) -> None:

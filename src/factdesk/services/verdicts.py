@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from ..db import Sessions, unit_of_work
 from ..domain.actors import Actor
 from ..domain.desk import ClaimAction
 from ..domain.ratings import Rating, blocks, needs_source
@@ -17,8 +17,8 @@ from ..models import Claim, Verdict, utcnow
 from . import audit, notifications
 from .approvals import gate_detail, gate_for_current
 from .claims_access import decide_on_claim, lease_state, lock_claim
-from .drafts import latest_verdicts
 from .errors import Invalid
+from .read_models import VerdictView, latest_verdicts, user_names, verdict_view
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,14 @@ class VerdictInput:
     note: str | None = None
     sources: list[dict[str, Any]] = field(default_factory=list)  # {url, title, accessed_at (ISO string)}
     correction: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordedVerdict(VerdictView):
+    """A verdict just recorded, with the status it left its claim and its draft in."""
+
+    claim_status: str
+    draft_status: str
 
 
 def validate_verdict(data: VerdictInput) -> None:
@@ -45,77 +53,84 @@ def validate_verdict(data: VerdictInput) -> None:
 
 
 def record_verdict(
-    session: Session, actor: Actor, claim_id: int, data: VerdictInput, *, now: datetime | None = None
-) -> Verdict:
+    sessions: Sessions, actor: Actor, claim_id: int, data: VerdictInput, *, now: datetime | None = None
+) -> RecordedVerdict:
     """Record a verdict; it supersedes the claim's previous one (both are kept) and ends the lease.
 
     Only the lease holder, or an editor while nobody else holds a live lease, may record one; never the
     draft's author. The draft becomes `cleared` once every current claim has a verdict; a verdict that
     blocks an approved draft's open gate closes it (back to `cleared`). Raises NotFound, Invalid,
-    Forbidden, Conflict (superseded revision, lease held by someone else, no lease).
+    Forbidden, Conflict (superseded revision, lease held by someone else, no lease). Not safe to repeat:
+    each call records one more verdict (an editor's second call supersedes the first).
     """
     now = now or utcnow()
     validate_verdict(data)
-    claim, draft = lock_claim(session, claim_id, with_draft=True)
-    target = decide_on_claim(session, ClaimAction.RECORD_VERDICT, actor, claim, draft, now)
-    gate_was_open = gate_for_current(session, draft).publishable
-    previous = latest_verdicts(session, [claim.id]).get(claim.id)
-    verdict = Verdict(
-        claim_id=claim.id,
-        rating=data.rating,
-        note=data.note,
-        sources=list(data.sources),
-        correction=data.correction,
-        checker_id=actor.id,
-        created_at=now,
-    )
-    session.add(verdict)
-    before = {
-        **lease_state(claim),
-        "verdict_id": previous.id if previous else None,
-        "rating": previous.rating if previous else None,
-    }
-    claim.status, claim.leased_by_id, claim.lease_expires_at = target, None, None
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "verdict.recorded",
-        draft_id=draft.id,
-        revision_id=claim.revision_id,
-        claim_id=claim.id,
-        before=before,
-        after={
+    with unit_of_work(sessions) as session:
+        claim, draft = lock_claim(session, claim_id, with_draft=True)
+        target = decide_on_claim(session, ClaimAction.RECORD_VERDICT, actor, claim, draft, now)
+        gate_was_open = gate_for_current(session, draft).publishable
+        previous = latest_verdicts(session, [claim.id]).get(claim.id)
+        verdict = Verdict(
+            claim_id=claim.id,
+            rating=data.rating,
+            note=data.note,
+            sources=list(data.sources),
+            correction=data.correction,
+            checker_id=actor.id,
+            created_at=now,
+        )
+        session.add(verdict)
+        before = {
             **lease_state(claim),
-            "verdict_id": verdict.id,
-            "rating": verdict.rating,
-            "sources": len(verdict.sources),
-            "correction": verdict.correction is not None,
-        },
-    )
-
-    gate_open = gate_for_current(session, draft).publishable
-    statuses = list(session.scalars(select(Claim.status).where(Claim.revision_id == draft.current_revision_id)))
-    new_status = status_after_verdict(draft.status, statuses, gate_open=gate_open)
-    if new_status != draft.status:
+            "verdict_id": previous.id if previous else None,
+            "rating": previous.rating if previous else None,
+        }
+        claim.status, claim.leased_by_id, claim.lease_expires_at = target, None, None
+        session.flush()
         audit.record(
             session,
             actor,
-            "draft.status_changed",
+            "verdict.recorded",
             draft_id=draft.id,
-            revision_id=draft.current_revision_id,
-            before={"status": draft.status},
-            after={"status": new_status, "cause": "verdict", "verdict_id": verdict.id},
+            revision_id=claim.revision_id,
+            claim_id=claim.id,
+            before=before,
+            after={
+                **lease_state(claim),
+                "verdict_id": verdict.id,
+                "rating": verdict.rating,
+                "sources": len(verdict.sources),
+                "correction": verdict.correction is not None,
+            },
         )
-        draft.status = new_status
-    if blocks(verdict.rating):
-        notifications.notify_blocking_verdict(session, draft.id, claim.id, verdict.id)
-    if gate_was_open and not gate_for_current(session, draft).publishable:
-        assert draft.current_revision is not None
-        notifications.notify_gate_change(
-            session,
-            draft.id,
-            opened=False,
-            detail={**gate_detail(draft.current_revision, reason="blocking_verdict"), "claim_id": claim.id},
+
+        gate_open = gate_for_current(session, draft).publishable
+        statuses = list(session.scalars(select(Claim.status).where(Claim.revision_id == draft.current_revision_id)))
+        new_status = status_after_verdict(draft.status, statuses, gate_open=gate_open)
+        if new_status != draft.status:
+            audit.record(
+                session,
+                actor,
+                "draft.status_changed",
+                draft_id=draft.id,
+                revision_id=draft.current_revision_id,
+                before={"status": draft.status},
+                after={"status": new_status, "cause": "verdict", "verdict_id": verdict.id},
+            )
+            draft.status = new_status
+        if blocks(verdict.rating):
+            notifications.notify_blocking_verdict(session, draft.id, claim.id, verdict.id)
+        if gate_was_open and not gate_for_current(session, draft).publishable:
+            assert draft.current_revision is not None
+            notifications.notify_gate_change(
+                session,
+                draft.id,
+                opened=False,
+                detail={**gate_detail(draft.current_revision, reason="blocking_verdict"), "claim_id": claim.id},
+            )
+        view = verdict_view(verdict, user_names(session, [verdict.checker_id]))
+        return RecordedVerdict(
+            **{f.name: getattr(view, f.name) for f in fields(VerdictView)},
+            claim_status=claim.status,
+            draft_status=draft.status,
         )
-    return verdict

@@ -6,9 +6,7 @@ import logging
 
 from celery import shared_task
 
-from ..db import unit_of_work
-from ..services.inbox import DRAIN_TASK, count_waiting
-from ..services.inbox import drain_inbox as drain_inbox_service
+from ..services.inbox import DRAIN_TASK, drain_inbox
 from .context import runtime
 
 log = logging.getLogger(__name__)
@@ -23,11 +21,9 @@ def process_inbox(job_id: int | None = None) -> int:
     drain is pending, and by the scheduler every FACTDESK_SWEEP_INTERVAL_SECONDS for anything left over."""
     rt = runtime()
     rt.drain_signal.clear()  # saves stored from now on ask for another drain
-    done = drain_inbox_service(rt.sessions, debounce=rt.settings.debounce_seconds, seconds=DRAIN_SECONDS)
-    if done:
-        log.info("placed %d CMS save(s) from the inbox", done)
-    with unit_of_work(rt.sessions) as session:
-        left = count_waiting(session)
-    if left:  # stopped at DRAIN_SECONDS with saves still waiting
+    drained = drain_inbox(rt.sessions, debounce=rt.settings.debounce_seconds, seconds=DRAIN_SECONDS)
+    if drained.placed:
+        log.info("placed %d CMS save(s) from the inbox", drained.placed)
+    if drained.waiting:  # stopped at DRAIN_SECONDS with saves still waiting
         process_inbox.apply_async(retry=False)
-    return done
+    return drained.placed

@@ -6,7 +6,6 @@ import logging
 
 from celery import shared_task
 
-from ..db import unit_of_work
 from ..domain.actors import SYSTEM
 from ..services.outbox import sweep_outbox as sweep_outbox_service
 from ..services.queue import expire_leases as expire_leases_service
@@ -20,10 +19,9 @@ def sweep_outbox(job_id: int | None = None) -> int:
     """Re-send pending outbox jobs whose first send was lost (broker down, worker killed)."""
     rt = runtime()
     settings = rt.settings
-    with unit_of_work(rt.sessions) as session:
-        resent = sweep_outbox_service(
-            session, grace=settings.sweep_grace_seconds, resend_after=max(300.0, settings.sweep_grace_seconds)
-        )
+    resent = sweep_outbox_service(
+        rt.sessions, grace=settings.sweep_grace_seconds, resend_after=max(300.0, settings.sweep_grace_seconds)
+    )
     if resent:
         log.info("sweep re-sent %d job(s)", len(resent))
     return len(resent)
@@ -36,8 +34,7 @@ def expire_leases(job_id: int | None = None) -> int:
     Leasing already treats an expired lease as over; this sweep makes the queue, the audit log and
     /metrics say so too, even when nobody leases.
     """
-    with unit_of_work(runtime().sessions) as session:
-        expired = expire_leases_service(session, SYSTEM)
+    expired = expire_leases_service(runtime().sessions, SYSTEM)
     if expired:
         log.info("returned %d expired lease(s) to the queue", expired)
     return expired

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from ..services.deliveries import attempt_delivery
 from .context import runtime
@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 @shared_task(name="factdesk.deliver_event", bind=True, acks_late=True, reject_on_worker_lost=True,
              ignore_result=True, max_retries=None)
-def deliver_event(self, delivery_id: int, job_id: int | None = None) -> str:  # type: ignore[no-untyped-def]
+def deliver_event(self: Task, delivery_id: int, job_id: int | None = None) -> str:
     """POST event delivery `delivery_id`; on failure retry after the backoff the delivery log recorded.
 
     The attempt count lives in the database (FACTDESK_CALLBACK_MAX_ATTEMPTS), not in Celery, so a retry

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ class Limiter(Protocol):
 
 
 class MemoryLimiter:
-    def __init__(self, window: int, clock=time.time) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, window: int, clock: Callable[[], float] = time.time) -> None:
         self.window = window
         self.clock = clock
         self._counts: dict[tuple[str, int], int] = {}

@@ -1,4 +1,4 @@
-"""Telling the workers that saves wait in the inbox: one message per pending drain, never on a request's time.
+"""Telling the workers that saves wait in the CMS inbox: one message per pending drain, never on a request's time.
 
 A request that stored a save calls `DrainSignal.notify()`, which only sets an event. A background thread of
 the API process does the rest: on Redis it sends a drain message only when it wins `SET NX PX` on a flag
