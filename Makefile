@@ -46,5 +46,10 @@ bench: install
 	$(BIN)/python -P bench/ingest.py --requests 4000
 	$(BIN)/python -P bench/extraction.py --kb 300 --rounds 3
 
+# The README's pictures of the desk (docs/desk-*.png): a temporary SQLite database, Chromium at /usr/bin/chromium.
+.PHONY: screenshots
+screenshots: install
+	$(BIN)/python -P bench/screenshots.py --out docs
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

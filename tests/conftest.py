@@ -164,8 +164,11 @@ def _joined(database: Runtime, settings: Settings, engine: JoinedEngine, writer:
 
 
 def _commits(request: pytest.FixtureRequest) -> bool:
-    """Whether the test's data must be seen by another connection or process, so it has to commit for real."""
-    return request.node.get_closest_marker("committed") is not None or "worker" in request.fixturenames
+    """Whether the test's data must be seen by another connection or process, so it has to commit for real
+    (a worker's, or a live server's threads, which must not share the test's one connection)."""
+    return request.node.get_closest_marker("committed") is not None or bool(
+        {"worker", "live_server"} & set(request.fixturenames)
+    )
 
 
 @pytest.fixture

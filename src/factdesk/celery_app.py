@@ -15,6 +15,13 @@ from .services.outbox import Send
 
 log = logging.getLogger(__name__)
 
+# The default queue (the inbox, small drafts, callbacks, housekeeping) and the queue of large drafts'
+# extractions, which `factdesk worker` serves with a process of its own so that one large draft never holds
+# the others back.
+DEFAULT_QUEUE = "factdesk"
+LARGE_QUEUE = "extract_large"
+EXTRACT_TASK = "factdesk.extract_revision"
+
 TASK_MODULES = ["factdesk.tasks.extraction", "factdesk.tasks.maintenance", "factdesk.tasks.notify",
                 "factdesk.tasks.inbox"]
 
@@ -44,8 +51,8 @@ def create_celery(settings: Settings) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        task_default_queue="factdesk",
-        task_routes={"factdesk.deliver_event": {"queue": "factdesk"}},
+        task_default_queue=DEFAULT_QUEUE,
+        task_routes={"factdesk.deliver_event": {"queue": DEFAULT_QUEUE}},
         beat_schedule={
             "sweep-outbox": {
                 "task": "factdesk.sweep_outbox",
@@ -94,6 +101,14 @@ def _after_fork(**_: object) -> None:
     reset_after_fork()
 
 
+def queue_for(send: Send, large_chars: int) -> str | None:
+    """The queue a job goes to: `extract_large` for the extraction of a text over `large_chars` characters,
+    None (the default queue) for anything else."""
+    if send.task == EXTRACT_TASK and send.size is not None and send.size > large_chars:
+        return LARGE_QUEUE
+    return None
+
+
 class CelerySender:
     """Publishes outbox jobs. Never raises: a job the broker did not take stays pending for the sweep.
 
@@ -104,6 +119,8 @@ class CelerySender:
     def __init__(self, app: Celery, cooldown: float = 5.0) -> None:
         self.app = app
         self.cooldown = cooldown
+        self.large_chars: int = getattr(app.conf.get("factdesk_settings"), "large_draft_chars",
+                                        Settings.large_draft_chars)
         self._down_until = 0.0
         self._lock = threading.Lock()
 
@@ -114,6 +131,7 @@ class CelerySender:
         try:
             with self.app.producer_or_acquire() as producer:
                 for s in sends:
+                    queue = queue_for(s, self.large_chars)
                     self.app.send_task(
                         s.task,
                         args=s.args,
@@ -121,6 +139,7 @@ class CelerySender:
                         countdown=s.countdown or None,
                         producer=producer,
                         retry=False,
+                        **({"queue": queue} if queue else {}),
                     )
         except Exception as exc:  # any broker failure: the outbox row keeps the job safe
             with self._lock:

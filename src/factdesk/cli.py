@@ -248,17 +248,37 @@ def api(host: str, port: int, workers: int, threads: int) -> None:
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.option("--concurrency", "-c", default=None, type=int, help="Worker processes (default: CPUs).")
 @click.option("--beat", "-B", is_flag=True, help="Also run the periodic scheduler in this process.")
+@click.option("--queues", "-Q", default="factdesk", show_default=True, help="Queues this worker consumes.")
+@click.option("--large-concurrency", default=1, show_default=True, type=int,
+              help="Processes of a second worker, started alongside, for the extract_large queue (large "
+                   "drafts); 0 starts none and this worker consumes extract_large itself.")
 @click.pass_context
-def worker(ctx: click.Context, concurrency: int | None, beat: bool) -> None:
-    """Run a Celery worker (extra arguments go to `celery worker`)."""
-    from .celery_app import create_celery
+def worker(ctx: click.Context, concurrency: int | None, beat: bool, queues: str, large_concurrency: int) -> None:
+    """Run a Celery worker (extra arguments go to `celery worker`), and by default a second one, in a child
+    process, for the extraction of large drafts, so that one never holds back the inbox or small drafts."""
+    from .celery_app import LARGE_QUEUE, create_celery
 
-    argv = ["worker", "--loglevel", _settings().log_level, "-Q", "factdesk"]
+    large: subprocess.Popen[bytes] | None = None
+    if large_concurrency > 0 and LARGE_QUEUE not in queues.split(","):
+        large = subprocess.Popen([sys.executable, "-m", "factdesk.cli", "worker", "--queues", LARGE_QUEUE,
+                                  "--concurrency", str(large_concurrency), "--large-concurrency", "0",
+                                  "--hostname", f"large-{os.getpid()}@%h"])
+    elif large_concurrency <= 0 and LARGE_QUEUE not in queues.split(","):
+        queues += "," + LARGE_QUEUE
+    argv = ["worker", "--loglevel", _settings().log_level, "-Q", queues]
     if concurrency:
         argv += ["--concurrency", str(concurrency)]
     if beat:
         argv += ["--beat"]
-    create_celery(_settings()).worker_main(argv + list(ctx.args))
+    try:
+        create_celery(_settings()).worker_main(argv + list(ctx.args))
+    finally:
+        if large is not None and large.poll() is None:
+            large.terminate()  # a warm shutdown: its running extraction is redelivered (acks_late)
+            try:
+                large.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                large.kill()
 
 
 @main.command()

@@ -74,6 +74,8 @@ class Settings:
     # The desk pages: a signed-in session ends after this long without a request; cookies only over HTTPS.
     session_idle_minutes: int = 60
     cookie_secure: bool = False
+    # A revision with more characters of text than this is extracted on the `extract_large` queue (README).
+    large_draft_chars: int = 100_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -108,6 +110,7 @@ class Settings:
             metrics_token=env.get("FACTDESK_METRICS_TOKEN") or "",
             session_idle_minutes=max(1, _int(env, "FACTDESK_SESSION_IDLE_MINUTES", 60)),
             cookie_secure=_bool(env, "FACTDESK_COOKIE_SECURE", False),
+            large_draft_chars=max(1, _int(env, "FACTDESK_LARGE_DRAFT_CHARS", 100_000)),
         )
 
     def ensure_data_dir(self) -> None:

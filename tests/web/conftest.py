@@ -22,7 +22,8 @@ needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on thi
 
 @pytest.fixture
 def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """The test app on a free port of 127.0.0.1, threaded like a real server."""
+    """The test app on a free port of 127.0.0.1, threaded like a real server. A test using it commits for real
+    (see tests/conftest.py `_commits`): each request has its own connection, as in production."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -6,6 +6,7 @@ import gc
 import logging
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from ..config import Settings
 from ..runtime import Runtime
@@ -20,6 +21,20 @@ API_BLUEPRINTS = [
     "factdesk.api.webhooks",
     "factdesk.api.deliveries",
 ]
+
+
+# Ids are INTEGER columns: 1 to 2**31 - 1.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: an id past what an id column holds names nothing (404, as for any missing id)
+    instead of reaching the database, which would refuse the number (a 500)."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
@@ -41,8 +56,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["factdesk"] = runtime
+    app.url_map.converters["int"] = IdConverter
     api = FactdeskApi(app, spec_kwargs={"info": {"description": "Editorial fact-check workflow service."}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    from flask_smorest.spec.plugins import integerconverter2paramschema
+
+    api.register_converter(IdConverter, integerconverter2paramschema)
     app.extensions["factdesk.api"] = api
     register_error_handlers(app)
 

@@ -32,6 +32,10 @@ class _DeskCollector:
         yield CounterMetricFamily(
             "factdesk_lease_expiries", "Leases that ran out before a verdict", value=f.lease_expiries
         )
+        yield CounterMetricFamily(
+            "factdesk_inbox_rejected", "CMS saves the drain could not place (marked rejected, with the reason)",
+            value=f.inbox_rejected,
+        )
         buckets = [(str(b), n) for b, n in f.verdict_buckets] + [("+Inf", f.verdict_count)]
         yield HistogramMetricFamily(
             "factdesk_extraction_to_verdict_seconds",

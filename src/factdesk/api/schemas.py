@@ -7,6 +7,9 @@ from datetime import UTC
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from ..services.errors import Invalid
+from ..services.storage_limits import DATE_RANGE, MAX_LENGTHS, check_fields
+
 
 class StrictSchema(ma.Schema):
     class Meta:
@@ -15,23 +18,33 @@ class StrictSchema(ma.Schema):
 
 class DraftInSchema(StrictSchema):
     external_id = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(min=1, max=200),
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=MAX_LENGTHS["external_id"]),
         metadata={"description": "The newsroom's id; posting the same id again adds a revision"},
     )
-    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_LENGTHS["title"]))
     body = fields.String(required=True, metadata={"description": "The article text"})
     format = fields.String(load_default="text", validate=validate.OneOf(["text", "html", "markdown"]))
-    desk = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
-    deadline = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
+    desk = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_LENGTHS["desk"]))
+    deadline = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC,
+                                    metadata={"description": f"When the draft is due; {DATE_RANGE} in UTC"})
     reference_date = fields.Date(
         load_default=None, allow_none=True,
-        metadata={"description": "The date relative dates ('on Thursday') are read against; default today"},
+        metadata={"description": "The date relative dates ('on Thursday') are read against; default today; "
+                                 + DATE_RANGE},
     )
 
     @ma.validates("body")
     def _has_text(self, value: str, **_: object) -> None:
         if not value.strip():
             raise ma.ValidationError("must contain text, not only whitespace")
+
+    @ma.validates_schema
+    def _storable(self, data: dict[str, object], **_: object) -> None:
+        # The one check of what the database and later steps can take, as the hook and the services make it.
+        try:
+            check_fields(data)
+        except Invalid as exc:
+            raise ma.ValidationError(exc.details) from None
 
 
 class RevisionSchema(ma.Schema):

@@ -44,6 +44,7 @@ class _IntegrationCache:
     def __init__(self) -> None:
         self._items: dict[str, tuple[float, IntegrationView]] = {}
         self._lock = threading.Lock()
+        self._all_loaded_at = -CACHE_SECONDS
 
     def get(self, name: str) -> IntegrationView | None:
         hit = self._items.get(name)
@@ -57,6 +58,16 @@ class _IntegrationCache:
                 self._items.clear()
             self._items[view.name] = (time.monotonic() + CACHE_SECONDS, view)
 
+    def all_stale(self) -> bool:
+        """Whether every integration was loaded more than CACHE_SECONDS ago (see `put_all`)."""
+        return time.monotonic() - self._all_loaded_at > CACHE_SECONDS
+
+    def put_all(self, views: list[IntegrationView]) -> None:
+        """Keep every integration: then a name missing from the cache is unknown, without asking the database."""
+        for view in views:
+            self.put(view)
+        self._all_loaded_at = time.monotonic()
+
 
 def _runtime() -> Runtime:
     return current_app.extensions["factdesk"]
@@ -67,6 +78,27 @@ def _cache() -> _IntegrationCache:
     if "factdesk.integrations" not in ext:  # not setdefault: that would build a cache (and lock) per request
         ext.setdefault("factdesk.integrations", _IntegrationCache())
     return ext["factdesk.integrations"]
+
+
+def _known_integration(runtime: Runtime, name: str, client: str) -> IntegrationView | None:
+    """The integration called `name`, from the cache or the database; None when there is none.
+
+    A client that keeps naming unknown integrations gets no lookup of its own: the whole (small) table is
+    read at most once per CACHE_SECONDS instead, so an integration that exists is always found and a valid
+    save from a flooding address still passes.
+    """
+    cache = _cache()
+    view = cache.get(name)
+    if view is not None:
+        return view
+    if failure_limiter().count(client) > runtime.settings.bad_signature_limit:
+        if cache.all_stale():
+            cache.put_all(integrations_service.list_integrations(runtime.sessions))
+        return cache.get(name)
+    view = integrations_service.find_integration(runtime.sessions, name)
+    if view is not None:
+        cache.put(view)
+    return view
 
 
 def _clock() -> float:
@@ -121,14 +153,9 @@ class CmsWebhook(MethodView):
         client = client_address()
         if (request.content_length or 0) > settings.max_body_bytes:
             return error_response(413, "The request body is larger than this server accepts.")
-        view = _cache().get(integration)
+        view = _known_integration(runtime, integration, client)
         if view is None:
-            if failure_limiter().count(client) > settings.bad_signature_limit:
-                return _refused(404, "", client)  # a flooding client gets no database lookup
-            view = integrations_service.find_integration(runtime.sessions, integration)
-            if view is None:
-                return _refused(404, f"no integration named {integration!r}", client)
-            _cache().put(view)
+            return _refused(404, f"no integration named {integration!r}", client)
 
         body = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH (chunked bodies too) → 413
         headers = {k.lower(): v for k, v in request.headers.items()}
@@ -138,7 +165,9 @@ class CmsWebhook(MethodView):
             verify(view.scheme, inbound, view.secrets, settings.replay_window_seconds)
         except SignatureError as exc:
             log.info("webhook %s from %s refused: %s", integration, client, exc)
-            return _refused(401, f"Signature refused: {exc}.", f"{client}")
+            # Counted per address and integration: a CMS host shares its address among all its integrations,
+            # and one integration's bad deliveries must not cut off another's.
+            return _refused(401, f"Signature refused: {exc}.", f"{client}:{integration}")
 
         if request.mimetype != "application/json":
             return error_response(400, "Send the save as JSON (Content-Type: application/json).")

@@ -9,6 +9,8 @@ from .ratings import blocks
 from .states import ClaimStatus, DraftStatus
 
 NO_VERDICT = "no_verdict"
+# The gate's reason while a newer save of the draft waits to be placed.
+PENDING_SAVE = "pending_save"
 
 
 @dataclass(frozen=True)
@@ -95,15 +97,21 @@ def decide_gate(
     current_revision_id: int | None,
     approval: Approved | None,
     claims: Iterable[ClaimRating],
+    save_waiting: bool = False,
 ) -> GateAnswer:
     """May the text with `asked_hash` be published? Only the current text, approved as that revision under
     that very hash, with no claim blocking (overrides of the approval applied), while the draft is approved
-    or published.
+    or published, and while no newer text is on its way: `save_waiting` says the CMS has a save of this draft
+    that was accepted but not yet placed, which will replace the current text (a CMS that publishes in that
+    window would publish text nobody checked).
 
-    `reason` says why not: "not_current" (an older or unknown text), "not_approved", "blockers"; "approved" when open.
+    `reason` says why not: "not_current" (an older or unknown text), "pending_save", "not_approved",
+    "blockers"; "approved" when open.
     """
     if current_hash is None or asked_hash != current_hash:
         return GateAnswer(False, "not_current", [])
+    if save_waiting:
+        return GateAnswer(False, PENDING_SAVE, [])
     blockers = find_blockers(claims, approval.overridden if approval else ())
     if approval is None or approval.content_hash != current_hash or approval.revision_id != current_revision_id:
         return GateAnswer(False, "not_approved", blockers)

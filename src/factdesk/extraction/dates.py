@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from typing import Any
@@ -259,7 +260,9 @@ def find_dates(sc: SentenceContext) -> list[Finding]:
         if event:
             norm["event"] = event
         if "day" in norm and "year" in norm:
-            sc.ctx.last_day = dt.date(norm["year"], norm["month"], norm["day"])
+            # "29 February" resolved into a year without one is still a claim, but no day to count from.
+            with contextlib.suppress(ValueError):
+                sc.ctx.last_day = dt.date(norm["year"], norm["month"], norm["day"])
         out.append(Finding("date", sc.base + s, sc.base + e, norm, ("date", *features)))
     return out
 

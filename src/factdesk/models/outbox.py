@@ -29,6 +29,10 @@ class OutboxJob(Base):
     send_count: Mapped[int] = mapped_column(Integer, default=0)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Refreshed by the task while it runs: the sweep leaves a job with a fresh heartbeat alone.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How much work the job is (characters of text, for an extraction): a large one goes to its own queue.
+    size: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (

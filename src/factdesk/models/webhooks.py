@@ -46,6 +46,9 @@ class CmsInboxItem(Base):
         # The drain's work list: only unprocessed rows are in it, so it stays small however long the inbox.
         Index("ix_cms_inbox_pending", "id", postgresql_where=text("processed_at IS NULL"),
               sqlite_where=text("processed_at IS NULL")),
+        # Rejected saves, counted by /metrics; the hook's INSERT (no outcome yet) never writes to it.
+        Index("ix_cms_inbox_rejected", "id", postgresql_where=text("outcome = 'rejected'"),
+              sqlite_where=text("outcome = 'rejected'")),
     )
 
 

@@ -30,6 +30,7 @@ from . import audit, notifications
 from .claims_access import lock_draft, refusal_error
 from .drafts import find_draft
 from .errors import Conflict, Invalid
+from .inbox import has_waiting_save
 from .read_models import ApprovalView, approval_view_of, latest_verdicts
 
 
@@ -59,7 +60,9 @@ def _approved(approval: Approval | None) -> Approved | None:
 
 
 def gate_for_current(session: Session, draft: Draft) -> GateAnswer:
-    """The gate's answer for the draft's current text, as things stand in this transaction."""
+    """The gate's answer for the draft's current text, as things stand in this transaction, for the
+    services that notify the CMS when it opens or closes. Saves waiting in the inbox are not asked about
+    here (check_gate does): placing one makes a new revision, which closes the gate and notifies then."""
     current = draft.current_revision
     return decide_gate(
         draft_status=draft.status,
@@ -195,8 +198,9 @@ def check_gate(sessions: Sessions, draft_id: int, content_hash: str | None = Non
     """May the text with `content_hash` (default: the current one) be published now? Read only.
 
     Only the current revision's text, approved under that hash, with no claim blocking, is publishable;
-    any other text (an older revision, an edit made after approval, an unknown hash) is not.
-    Raises NotFound.
+    any other text (an older revision, an edit made after approval, an unknown hash) is not, nor is any
+    text while a CMS save of the draft was accepted but not yet placed ("pending_save": the text is about to
+    change, even if no worker is running). Raises NotFound.
     """
     with unit_of_work(sessions) as session:
         return _gate(session, draft_id, content_hash)
@@ -222,6 +226,7 @@ def _gate(session: Session, draft_id: int, content_hash: str | None) -> GateResu
         current_revision_id=draft.current_revision_id,
         approval=_approved(latest_approval(session, draft.id)),
         claims=claim_ratings(session, draft.current_revision_id),
+        save_waiting=has_waiting_save(session, draft.source, draft.external_id),
     )
     return GateResult(
         answer.publishable,

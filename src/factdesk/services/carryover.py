@@ -12,8 +12,9 @@ Every claim of the previous revision is retired; `previous_claim_id` on the new 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +26,12 @@ from . import audit
 from .read_models import latest_verdicts
 
 CONTEXT_WIDTHS = (40, 20, 10)
+# How far from its old offset a changed claim's context is looked for, in characters. A news article lies
+# wholly inside it; in a megabyte draft it keeps matching linear (a context absent from the new text would
+# otherwise cost a scan of the whole text for every claim).
+REANCHOR_REACH = 20_000
+# Claim ids per query when reading the previous revision's verdicts (a parameter list has a size limit).
+_ID_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -51,14 +58,17 @@ def carry_over_claims(session: Session, revision: Revision, claims: Sequence[Cla
     if previous is None:
         return CarryOver(None)
     old_claims = list(session.scalars(select(Claim).where(Claim.revision_id == previous.id).order_by(Claim.start)))
-    verdicts = latest_verdicts(session, [c.id for c in old_claims])
+    old_ids = [c.id for c in old_claims]
+    verdicts: dict[int, Verdict] = {}
+    for i in range(0, len(old_ids), _ID_BATCH):
+        verdicts.update(latest_verdicts(session, old_ids[i : i + _ID_BATCH]))
     by_print = {c.fingerprint: c for c in old_claims}
-    unmatched = []
+    unmatched = _Candidates()
     successor: dict[int, tuple[Claim, str]] = {}
     for new in claims:
         old = by_print.get(new.fingerprint)
         if old is None:
-            unmatched.append(new)
+            unmatched.add(new)
             continue
         _continue_claim(session, old, new, verdicts.get(old.id))
         successor[old.id] = (new, "carried")
@@ -67,7 +77,7 @@ def carry_over_claims(session: Session, revision: Revision, claims: Sequence[Cla
             continue
         changed = _reanchored_match(old, previous.text, revision.text, unmatched)
         if changed is not None:
-            unmatched.remove(changed)
+            unmatched.take(changed)
             changed.previous_claim_id = old.id
             successor[old.id] = (changed, "changed")
     for old in old_claims:
@@ -109,16 +119,55 @@ def _retire(session: Session, old: Claim, reason: str, new: Claim | None) -> Non
                  after={"status": old.status, "reason": reason, "successor_id": new.id if new else None})
 
 
-def _reanchored_match(old: Claim, old_text: str, new_text: str, candidates: list[Claim]) -> Claim | None:
-    """The unmatched new claim of the same type lying where the old claim's span lands in the new text."""
+@dataclass
+class _Candidates:
+    """The new claims no fingerprint matched, by type and start, so a lookup reads only the claims near a span.
+
+    `order` is a claim's place in the order it was added (text order), which breaks ties as a scan of the
+    list in that order would.
+    """
+
+    starts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # type -> sorted (start, order)
+    claims: list[Claim] = field(default_factory=list)
+    longest: dict[str, int] = field(default_factory=dict)  # type -> the longest first span of that type
+    taken: set[int] = field(default_factory=set)  # orders of claims already matched
+    unsorted: bool = False
+
+    def add(self, claim: Claim) -> None:
+        order = len(self.claims)
+        self.claims.append(claim)
+        self.starts.setdefault(claim.type, []).append((claim.start, order))
+        self.longest[claim.type] = max(self.longest.get(claim.type, 0), claim.end - claim.start)
+        self.unsorted = True
+
+    def take(self, claim: Claim) -> None:
+        self.taken.add(next(i for i, c in self.near(claim.type, claim.start, claim.start) if c is claim))
+
+    def near(self, type_: str, lo: int, hi: int) -> list[tuple[int, Claim]]:
+        """The untaken claims of `type_` that start in [lo - longest, hi], i.e. every one that can touch
+        [lo, hi], with their order."""
+        if self.unsorted:
+            for starts in self.starts.values():
+                starts.sort()
+            self.unsorted = False
+        starts = self.starts.get(type_, [])
+        first = bisect.bisect_left(starts, (lo - self.longest.get(type_, 0), -1))
+        last = bisect.bisect_right(starts, (hi, len(self.claims)))
+        return [(i, self.claims[i]) for _, i in starts[first:last] if i not in self.taken]
+
+
+def _reanchored_match(old: Claim, old_text: str, new_text: str, candidates: _Candidates) -> Claim | None:
+    """The unmatched new claim of the same type lying where the old claim's span lands in the new text.
+
+    The one overlapping it most (the first in text order on a tie); for an empty landing span, the last one
+    starting exactly there.
+    """
     span = reanchor(old_text, new_text, old.start, old.end)
     if span is None:
         return None
     lo, hi = span
     best, best_overlap = None, 0
-    for c in candidates:
-        if c.type != old.type:
-            continue
+    for _, c in sorted(candidates.near(old.type, lo, hi)):
         overlap = min(hi, c.end) - max(lo, c.start)
         if overlap > best_overlap or (overlap == best_overlap == 0 and lo == hi == c.start):
             best, best_overlap = c, overlap
@@ -154,10 +203,12 @@ def _locate(text: str, context: str, near: int, *, before: bool) -> int | None:
 
 
 def _nearest(text: str, piece: str, near: int) -> int | None:
-    best = None
-    at = text.find(piece)
-    while at != -1:
-        if best is None or abs(at - near) < abs(best - near):
-            best = at
-        at = text.find(piece, at + 1)
-    return best
+    """Where `piece` occurs in `text` nearest to `near` (the earlier one on a tie), within REANCHOR_REACH."""
+    lo, hi = max(0, near - REANCHOR_REACH), min(len(text), near + REANCHOR_REACH + len(piece))
+    before = text.rfind(piece, lo, min(hi, near + len(piece)))  # the last occurrence at or before `near`
+    after = text.find(piece, max(lo, near + 1), hi)  # the first one after it
+    if before == -1:
+        return None if after == -1 else after
+    if after == -1 or near - before <= after - near:
+        return before
+    return after

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Connection, Table, TextClause, func, insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Select, Table, TextClause, func, insert, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..cms import Save
@@ -31,7 +31,7 @@ from .cms_saves import NO_PREDECESSOR, NOT_LIVE, Earlier, place, receive_save
 from .errors import Invalid, ServiceError
 from .integrations import IntegrationView, integration_view
 from .revisions import FORMATS, SaveOutcome
-from .storable import check_storable
+from .storage_limits import check_fields
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +111,9 @@ class CheckedSave:
 
 
 def check_save(save: Save) -> CheckedSave:
-    """Refuse what the worker's save_revision would refuse (Invalid: unknown format, text that cannot be
-    stored, no text), before anything is stored.
+    """Refuse what the worker's save_revision would refuse (Invalid: unknown format, a field the database or
+    a later step cannot take (services.storage_limits: unstorable text, too long, a date out of range), no
+    text), before anything is stored.
 
     The hashes kept in the inbox are of the text as the CMS sent it (`source_hash`), not normalised: they
     only answer the CMS (duplicate, unchanged, stale) and the worker places the save by the normalised
@@ -123,8 +124,8 @@ def check_save(save: Save) -> CheckedSave:
     """
     if save.format not in FORMATS:
         raise Invalid(f"format must be one of {', '.join(FORMATS)}", details={"format": ["unknown format"]})
+    check_fields(vars(save))  # every field the inbox row keeps, the previous body included
     payload = save.to_json()
-    check_storable(payload)  # every text the inbox row keeps, the previous body included
     if not has_text(save.body, save.format):
         raise Invalid("body has no text", details={"body": ["must contain text"]})
     prev_hash = None
@@ -149,7 +150,7 @@ def has_text(body: str, fmt: str) -> bool:
 def source_hash(body: str, fmt: str, title: str | None) -> str:
     """A hash of a save's text exactly as sent (format, title and body), for the request-time answers."""
     head = f"{fmt}:-:" if title is None else f"{fmt}:{len(title)}:{title}"  # unambiguous: title length first
-    return hashlib.sha256((head + body).encode("utf-8")).hexdigest()  # check_storable refused surrogates
+    return hashlib.sha256((head + body).encode("utf-8")).hexdigest()  # check_fields refused surrogates
 
 
 def store_saves(conn: Connection, requests: Sequence[tuple[int, list[CheckedSave]]]) -> list[list[Receipt]]:
@@ -317,8 +318,9 @@ def drain_inbox(sessions: Sessions, *, debounce: float, batch: int = 100, second
 
 def process_inbox_batch(session: Session, *, debounce: float, batch: int = 100) -> int:
     """Place up to `batch` waiting saves (the oldest) in the caller's transaction, each through
-    `receive_save` (the ordering, redelivery and debounce rules), marking each row processed; returns how
-    many."""
+    `receive_save` (the ordering, redelivery and debounce rules) in its own savepoint, marking each row
+    processed; returns how many. A row that cannot be placed is marked rejected with its reason and the
+    others go on (see `_place_row`); only a database that fails (OperationalError) fails the batch."""
     if session.get_bind().dialect.name == "postgresql":
         # One batch at a time, as on SQLite (one writer): saves are placed strictly in arrival order, and
         # two drains never hold locks on each other's drafts (a deadlock). A second drain waits its turn.
@@ -335,27 +337,81 @@ def process_inbox_batch(session: Session, *, debounce: float, batch: int = 100) 
     return len(rows)
 
 
+# Failures of the database rather than of the save: the batch fails and the next drain tries it again.
+_TRANSIENT = (OperationalError, InterfaceError)
+REASON_CHARS = 1000
+
+
 def _place_row(session: Session, view: IntegrationView | None, row: CmsInboxItem, debounce: float) -> None:
+    """Place one inbox row in a savepoint of its own. Whatever fails fails alone: the savepoint is rolled
+    back (with the revision, audit events and outbox jobs made in it: the outbox sends no job of a
+    rolled-back savepoint) and the row is marked `rejected` with the reason, so that one poison save never
+    holds back the saves behind it. Raises only what says the database itself failed (_TRANSIENT)."""
     assert row.payload is not None and view is not None  # processed rows are never selected; FKs cascade
-    save = Save.from_json(row.payload)
     for attempt in (1, 2):
         try:
             with session.begin_nested():
-                result = receive_save(session, view, save, debounce=debounce)
-        except IntegrityError:
+                result = receive_save(session, view, Save.from_json(row.payload), debounce=debounce)
+        except _TRANSIENT:
+            raise
+        except IntegrityError as exc:
             # Two drains created the same new draft at once; the second attempt finds the first's draft.
             if attempt == 2:
-                raise
+                _reject(row, exc)
+                return
         except ServiceError as exc:
             # The request checked what makes a save unusable, so this is a rule changed since (e.g. the
             # integration's user lost its role): keep the save and say why, never block the rows behind it.
-            log.warning("inbox row %s (%s) rejected: %s", row.id, row.external_id, exc)
-            row.outcome, row.error = SaveOutcome.REJECTED, str(exc)
+            _reject(row, exc)
+            return
+        except Exception as exc:
+            # Anything the door's checks missed (a value the database refuses, a bug): this save alone fails.
+            log.exception("inbox row %s (%s) could not be placed", row.id, row.external_id)
+            _reject(row, exc)
             return
         else:
             row.outcome, row.draft_id, row.revision_id = result.outcome, result.draft.id, result.revision.id
             row.payload = None  # the revision holds the text now; the row stays as a receipt
             return
+
+
+def _reject(row: CmsInboxItem, exc: Exception) -> None:
+    """Mark the row rejected, keeping its payload (to place again once fixed) and the reason."""
+    if isinstance(exc, ServiceError):
+        reason = str(exc)
+    elif isinstance(exc, DBAPIError):  # the driver's message, not the statement and its (large) parameters
+        reason = f"{type(exc.orig).__name__}: {str(exc.orig).strip()}"
+    else:
+        reason = f"{type(exc).__name__}: {exc}"
+    log.warning("inbox row %s (%s) rejected: %s", row.id, row.external_id, reason)
+    row.outcome, row.error = SaveOutcome.REJECTED, reason[:REASON_CHARS]
+
+
+def has_waiting_save(session: Session, source: str, external_id: str | None) -> bool:
+    """Whether the CMS document (the integration named `source`, `external_id`) has a save the hook accepted
+    that no drain has placed yet: its draft's current text is about to be replaced. One indexed lookup
+    (ix_cms_inbox_document, over that document's rows only). False for REST drafts (no integration)."""
+    if external_id is None:
+        return False
+    return session.scalar(waiting_save_query(source, external_id)) is not None
+
+
+def waiting_save_query(source: str, external_id: str) -> Select[int]:
+    """has_waiting_save's query (tests/cms/test_pending_gate.py holds it to an index scan)."""
+    return (
+        select(CmsInboxItem.id)
+        .join(Integration, Integration.id == CmsInboxItem.integration_id)
+        .where(Integration.name == source, CmsInboxItem.external_id == external_id,
+               CmsInboxItem.processed_at.is_(None), CmsInboxItem.answer == SaveOutcome.ACCEPTED)
+        .limit(1)
+    )
+
+
+def count_rejected(session: Session) -> int:
+    """How many saves the drain rejected, ever (rows stay as receipts). Uses ix_cms_inbox_rejected."""
+    # The partial index's own predicate, as a literal: neither database uses it for "outcome = :param".
+    return session.scalar(select(func.count()).select_from(CmsInboxItem)
+                          .where(text(f"cms_inbox.outcome = '{SaveOutcome.REJECTED}'"))) or 0
 
 
 def count_waiting(session: Session) -> int:

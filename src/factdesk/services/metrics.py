@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ..db import Sessions, unit_of_work
 from ..domain.states import ClaimStatus
 from ..models import AuditEvent, Claim, Draft, Revision, Verdict, utcnow
+from .inbox import count_rejected
 from .queue import waiting_claims
 
 # Seconds from a revision's extraction to a checker's verdict on one of its claims.
@@ -26,6 +27,7 @@ class DeskFigures:
     verdict_buckets: list[tuple[float, int]]  # cumulative counts per upper bound
     verdict_count: int
     verdict_seconds_sum: float
+    inbox_rejected: int = 0  # CMS saves the drain could not place (their inbox rows say why)
 
 
 def _seconds_between(start: Any, end: Any, dialect: str) -> Any:
@@ -36,7 +38,8 @@ def _seconds_between(start: Any, end: Any, dialect: str) -> Any:
 
 def collect_figures(sessions: Sessions, *, now: datetime | None = None) -> DeskFigures:
     """Queue depth per desk and type, live leases per desk, lease expiries so far, and the distribution of
-    time from extraction to verdict (first-hand verdicts only; carried-over ones took no checker time)."""
+    time from extraction to verdict (first-hand verdicts only; carried-over ones took no checker time), and
+    the CMS saves the drain rejected."""
     with unit_of_work(sessions) as session:
         return _collect(session, now or utcnow())
 
@@ -82,4 +85,5 @@ def _collect(session: Session, now: datetime) -> DeskFigures:
         verdict_buckets=[(b, int(n)) for b, n in zip(VERDICT_BUCKETS, cumulative, strict=True)],
         verdict_count=int(count),
         verdict_seconds_sum=float(total),
+        inbox_rejected=count_rejected(session),
     )

@@ -2,17 +2,23 @@
 
 A job is sent to the broker right after its transaction commits. If the broker is down the job stays
 `pending` in the database and `sweep_outbox` sends it again later, so nothing accepted is lost.
+
+A long job keeps a heartbeat on its row while it runs (`run_job`): the sweep leaves a job with a fresh
+heartbeat alone, and a second delivery of it does not start while the first is alive, so a job is never
+run twice at once; once the heartbeat goes stale (the worker died) the sweep sends it again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import event, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..db import Sessions, unit_of_work
@@ -22,6 +28,9 @@ log = logging.getLogger(__name__)
 
 _PENDING_SENDS = "factdesk.pending_sends"
 SENDER_KEY = "factdesk.sender"
+# A running job refreshes its heartbeat this often; one not refreshed for HEARTBEAT_STALE_SECONDS is dead.
+HEARTBEAT_SECONDS = 10.0
+HEARTBEAT_STALE_SECONDS = 3 * HEARTBEAT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,8 @@ class Send:
     task: str
     args: list[Any]
     countdown: float
+    # how much work the job is (characters of text for an extraction); the sender routes large jobs
+    size: int | None = None
 
 
 class Sender(Protocol):
@@ -39,9 +50,11 @@ class Sender(Protocol):
 
 
 def add_job(
-    session: Session, task: str, args: list[Any], *, draft_id: int | None = None, delay: float = 0.0
+    session: Session, task: str, args: list[Any], *, draft_id: int | None = None, delay: float = 0.0,
+    size: int | None = None,
 ) -> OutboxJob:
-    """Write a job in the caller's transaction; it is sent once that transaction commits."""
+    """Write a job in the caller's transaction; it is sent once that transaction commits. `size` is how much
+    work it is (characters of text, for an extraction): the sender routes a large job to its own queue."""
     now = utcnow()
     job = OutboxJob(
         task=task,
@@ -51,6 +64,7 @@ def add_job(
         available_at=now + timedelta(seconds=delay),
         sent_at=now,
         send_count=1,
+        size=size,
     )
     session.add(job)
     session.info.setdefault(_PENDING_SENDS, []).append(job)
@@ -79,20 +93,23 @@ def finish_jobs(session: Session, task: str, args: list[Any], *, draft_id: int |
 
 
 def sweep_outbox(
-    sessions: Sessions, *, grace: float, resend_after: float, now: datetime | None = None, limit: int = 500
+    sessions: Sessions, *, grace: float, resend_after: float, now: datetime | None = None, limit: int = 500,
+    stale_after: float = HEARTBEAT_STALE_SECONDS,
 ) -> list[Send]:
     """Send again the pending jobs that should have run by now but have not (one unit of work; the sends
     go out after its commit).
 
     A job is re-sent when it became due more than `grace` seconds ago and was last sent more than
-    `grace` seconds ago (and at most every `resend_after` seconds after its second send). Sending twice
-    is harmless: every task is safe to run twice. Returns what was re-sent.
+    `grace` seconds ago (and at most every `resend_after` seconds after its second send), unless a worker
+    is running it: a job whose heartbeat is less than `stale_after` seconds old is left alone. Sending
+    twice is harmless: every task is safe to run twice. Returns what was re-sent.
     """
     now = now or utcnow()
     cutoff = now - timedelta(seconds=grace)
     query = (
         select(OutboxJob)
-        .where(OutboxJob.status == "pending", OutboxJob.available_at <= cutoff)
+        .where(OutboxJob.status == "pending", OutboxJob.available_at <= cutoff,
+               or_(OutboxJob.heartbeat_at.is_(None), OutboxJob.heartbeat_at <= now - timedelta(seconds=stale_after)))
         .order_by(OutboxJob.available_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -121,7 +138,71 @@ def _collect(session: Session) -> None:
 
 
 def _send(job: OutboxJob, now: datetime | None = None) -> Send:
-    return Send(job.id, job.task, list(job.args), max(0.0, (job.available_at - (now or utcnow())).total_seconds()))
+    countdown = max(0.0, (job.available_at - (now or utcnow())).total_seconds())
+    return Send(job.id, job.task, list(job.args), countdown, job.size)
+
+
+def claim_job(sessions: Sessions, job_id: int, *, stale_after: float = HEARTBEAT_STALE_SECONDS,
+              now: datetime | None = None) -> bool:
+    """Start running a pending job: set its heartbeat, unless another run's heartbeat is fresh (one atomic
+    UPDATE, so two deliveries starting at once cannot both win). Returns False only when another run is
+    alive; True when this run may go on (also for a job that is done or gone: the task finds that out
+    itself, safely). Safe to repeat."""
+    now = now or utcnow()
+    with unit_of_work(sessions) as session:
+        claimed = session.execute(
+            update(OutboxJob)
+            .where(OutboxJob.id == job_id, OutboxJob.status == "pending",
+                   or_(OutboxJob.heartbeat_at.is_(None),
+                       OutboxJob.heartbeat_at <= now - timedelta(seconds=stale_after)))
+            .values(heartbeat_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(claimed, "rowcount", 0):
+            return True
+        job = session.get(OutboxJob, job_id)
+        return job is None or job.status != "pending"
+
+
+def beat_job(sessions: Sessions, job_id: int, now: datetime | None = None) -> None:
+    """Refresh a running job's heartbeat (a pending job only; a finished one is left as it is)."""
+    with unit_of_work(sessions) as session:
+        session.execute(
+            update(OutboxJob)
+            .where(OutboxJob.id == job_id, OutboxJob.status == "pending")
+            .values(heartbeat_at=now or utcnow())
+            .execution_options(synchronize_session=False)
+        )
+
+
+@contextmanager
+def run_job(sessions: Sessions, job_id: int | None, *, every: float = HEARTBEAT_SECONDS,
+            stale_after: float = HEARTBEAT_STALE_SECONDS) -> Iterator[bool]:
+    """Run an outbox job under a heartbeat: yields False when another run of it is alive (skip it), else True
+    and refreshes the heartbeat every `every` seconds from a thread until the block ends. A heartbeat that
+    fails (database down) is logged and tried again; it never fails the job. `job_id` None: no heartbeat."""
+    if job_id is None:
+        yield True
+        return
+    if not claim_job(sessions, job_id, stale_after=stale_after):
+        yield False
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(every):
+            try:
+                beat_job(sessions, job_id)
+            except Exception as exc:  # the job goes on; a missed beat only lets the sweep re-send it later
+                log.warning("heartbeat of outbox job %s failed: %s", job_id, exc)
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield True
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _dispatch(session: Session) -> None:

@@ -18,7 +18,7 @@ from ..models import Approval, Claim, Draft, Revision, utcnow
 from . import audit, outbox
 from .errors import Forbidden, Invalid
 from .notifications import notify_gate_change
-from .storable import check_storable
+from .storage_limits import check_fields
 
 EXTRACT_TASK = "factdesk.extract_revision"
 FORMATS = ("text", "html", "markdown")
@@ -79,14 +79,16 @@ class Prepared:
 
 def prepare_revision(session: Session, actor: Actor, sub: Submission) -> Prepared:
     """Check a submission and find its draft, locked until the transaction ends so that two saves of one draft
-    are stored in turn. Raises Forbidden (the actor may not submit), Invalid (format, unstorable text, no text).
+    are stored in turn. Raises Forbidden (the actor may not submit), Invalid (format, a field that cannot be
+    stored or used later (services.storage_limits), no text).
     """
     if not actor.can(Permission.SUBMIT_DRAFT):
         raise Forbidden(f"role {actor.role!r} may not submit drafts")
     if sub.format not in FORMATS:
         raise Invalid(f"format must be one of {', '.join(FORMATS)}", details={"format": ["unknown format"]})
-    check_storable({"body": sub.body, "title": sub.title, "external_id": sub.external_id, "desk": sub.desk,
-                    "source_version": sub.source_version})
+    check_fields({"body": sub.body, "title": sub.title, "external_id": sub.external_id, "desk": sub.desk,
+                  "source_version": sub.source_version, "deadline": sub.deadline,
+                  "reference_date": sub.reference_date})
     normalized = normalize(sub.body, sub.format, title=sub.title)
     body_text = normalize(sub.body, sub.format).text
     if not body_text.strip():
@@ -144,7 +146,8 @@ def save_revision(
     if not created_draft:
         draft.status = next_draft_status(draft.status, DraftStatus.EXTRACTING)
     outbox.supersede_jobs(session, EXTRACT_TASK, draft.id)
-    outbox.add_job(session, EXTRACT_TASK, [revision.id], draft_id=draft.id, delay=debounce)
+    outbox.add_job(session, EXTRACT_TASK, [revision.id], draft_id=draft.id, delay=debounce,
+                   size=len(prepared.text))
     if approved_hash is not None:
         # The approval is bound to the text it replaced: the gate closes until the new text is approved.
         notify_gate_change(session, draft.id, opened=False,

@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 
 @shared_task(name="factdesk.sweep_outbox", acks_late=True, ignore_result=True)
 def sweep_outbox(job_id: int | None = None) -> int:
-    """Re-send pending outbox jobs whose first send was lost (broker down, worker killed)."""
+    """Re-send pending outbox jobs whose first send was lost (broker down, worker killed); a job a worker
+    is running keeps a fresh heartbeat and is left alone (services.outbox.run_job)."""
     rt = runtime()
     settings = rt.settings
     resent = sweep_outbox_service(

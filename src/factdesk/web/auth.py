@@ -14,8 +14,10 @@ from .security import current_actor, end_session, safe_next, sessions, settings,
 
 @blp.get("/")
 def home() -> ResponseReturnValue:
-    """Checkers start at their queue; reporters and editors at the drafts."""
-    target = "desk.queue" if current_actor().can(Permission.CHECK) else "desk.drafts"
+    """Checkers start at their queue; reporters and editors (who check too, but approve) at the drafts."""
+    actor = current_actor()
+    checks_only = actor.can(Permission.CHECK) and not actor.can(Permission.APPROVE)
+    target = "desk.queue" if checks_only else "desk.drafts"
     return redirect(url_for(target))
 
 

@@ -48,7 +48,7 @@
     document.addEventListener("keydown", function (ev) {
       if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
       var t = ev.target;
-      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(t.tagName))) { return; }
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) { return; }
       var target = document.querySelector('[data-key="' + ev.key + '"]');
       if (target && !target.disabled) { ev.preventDefault(); target.click(); }
     });
