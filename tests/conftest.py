@@ -7,9 +7,9 @@ Every test stands alone. A database test runs in one transaction on one connecti
 its `runtime` joins that transaction wherever the code under test reaches the database (sessions, the CMS
 inbox writer, `engine.connect()`), each unit of work committing a savepoint, so the code commits as it does in
 production and nothing outlives the test. A test whose data another connection or process must see (marked
-`committed`, and every test that uses `worker`) commits for real instead, on a database emptied before and
-after it. A worker is started for the test that asks for one, on an empty broker, and stopped (the broker
-emptied again) before the database is emptied: no worker ever runs during another test.
+`committed`, and every test that uses `worker` or `live_server`) commits for real instead, on a database
+emptied before and after it. A worker is started for the test that asks for one, on an empty broker, and
+stopped (the broker emptied again) before the database is emptied: no worker ever runs during another test.
 """
 
 from __future__ import annotations
@@ -240,7 +240,12 @@ def _purge_broker(runtime: Runtime) -> None:
         # The test run's own Redis database: its queue, unacknowledged deliveries and flags all go.
         redis.Redis.from_url(url).flushdb()
     else:
-        runtime.celery.control.purge()
+        # Every queue the embedded broker holds: `control.purge()` would empty only the queues this process
+        # has declared, and `factdesk worker` also serves one for large drafts.
+        with runtime.celery.connection_for_write() as conn:
+            channel = conn.default_channel
+            for (name,) in channel.session.query(channel.queue_cls.name).all():
+                channel.queue_purge(name)
 
 
 def _reset_failure_counts(url: str) -> None:
