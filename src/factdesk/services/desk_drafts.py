@@ -25,7 +25,7 @@ from ..domain.roles import is_author
 from ..domain.states import ClaimStatus
 from ..models import Approval, AuditEvent, Claim, Draft, Revision, Verdict, utcnow
 from .approvals import gate_for_current, latest_approval
-from .drafts import find_draft
+from .drafts import filter_drafts, find_draft
 from .read_models import user_names
 
 AUDIT_SHOWN = 150  # the newest events a draft page lists
@@ -73,11 +73,7 @@ def list_desk_drafts(
     Six queries whatever the page size: count, page (with author and revision number), desks, claim counts,
     latest approvals, blocking claims.
     """
-    query = select(Draft.id)
-    if status:
-        query = query.where(Draft.status == status)
-    if desk:
-        query = query.where(Draft.desk == desk)
+    query = filter_drafts(select(Draft.id), status=status, desk=desk)
     with unit_of_work(sessions) as session:
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.execute(

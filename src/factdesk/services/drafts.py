@@ -6,8 +6,9 @@ Each function is one unit of work on the caller's session factory and returns re
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -67,15 +68,20 @@ def get_draft(sessions: Sessions, draft_id: int) -> DraftView:
         return draft_view(session, find_draft(session, draft_id))
 
 
-def list_drafts(
-    sessions: Sessions, *, status: str | None = None, desk: str | None = None, limit: int = 50, offset: int = 0
-) -> DraftPage:
-    """One page of drafts, newest first, optionally of one status or desk; five queries whatever the page size."""
-    query = select(Draft)
+def filter_drafts(query: Select[Any], *, status: str | None, desk: str | None) -> Select[Any]:
+    """`query` narrowed to drafts of one status and one desk, where given (the lists' filters)."""
     if status:
         query = query.where(Draft.status == status)
     if desk:
         query = query.where(Draft.desk == desk)
+    return query
+
+
+def list_drafts(
+    sessions: Sessions, *, status: str | None = None, desk: str | None = None, limit: int = 50, offset: int = 0
+) -> DraftPage:
+    """One page of drafts, newest first, optionally of one status or desk; five queries whatever the page size."""
+    query = filter_drafts(select(Draft), status=status, desk=desk)
     with unit_of_work(sessions) as session:
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         items = list(session.scalars(query.order_by(Draft.id.desc()).limit(limit).offset(offset)))
