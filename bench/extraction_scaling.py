@@ -1,6 +1,6 @@
 """Extraction time against the length of one draft: seconds per MB at each size, their max/min ratio, peak RSS.
 
-Run from the project root:  .venv/bin/python -P bench/extraction_scaling.py [--sizes 10,100,500,2000]
+Run from the project root:  .venv/bin/python bench/extraction_scaling.py [--sizes 10,100,500,2000]
 Two texts, each cut to every size (in KB of UTF-8): the sentence "The city paid $3 million. " repeated (the
 hostile draft of issue 12), and real articles (tests/extraction/data, tests/fixtures and the 2020 Wikinews
 articles) joined into one draft. Each size runs in a fresh process, so its peak RSS is its own; the model's
@@ -79,7 +79,7 @@ def main() -> None:
               f"{'wall s/MB':>9} {'peak RSS MB':>11}", flush=True)
         per_mb = []
         for kb in sizes:
-            out = subprocess.run([sys.executable, "-P", __file__, "--one", kind, str(kb)], check=True,
+            out = subprocess.run([sys.executable, __file__, "--one", kind, str(kb)], check=True,
                                  capture_output=True, text=True, cwd=ROOT).stdout
             r = json.loads(out.strip().splitlines()[-1])
             mb = r["bytes"] / 1e6

@@ -1,7 +1,7 @@
 """The CMS save hook under load: requests/s and p50/p99 latency against a bare Flask endpoint, and a save storm.
 
 Run from the project root, with PostgreSQL and Redis on 127.0.0.1:
-    .venv/bin/python -P bench/ingest.py [--requests 4000] [--rounds 3] [--senders 64] [--gunicorn-workers 2]
+    .venv/bin/python bench/ingest.py [--requests 4000] [--rounds 3] [--senders 64] [--gunicorn-workers 2]
                                         [--threads 16]
 
 It creates (and empties) its own database `factdesk_bench` and uses Redis database 13: never the test ones.
@@ -21,24 +21,21 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# Run as a script, this folder comes first on sys.path; other benchmarks here are named like stdlib modules.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from multiprocessing import Pool
+from typing import cast
 
-import argparse  # noqa: E402
-import http.client  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from multiprocessing import Pool  # noqa: E402
-from typing import cast  # noqa: E402
-
-import psycopg  # noqa: E402
-import redis  # noqa: E402
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+import psycopg
+import redis
+from sqlalchemy import create_engine, func, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"

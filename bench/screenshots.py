@@ -1,6 +1,6 @@
 """Screenshots of the desk for the README: the queue, a claim and a draft page, in Chromium.
 
-    .venv/bin/python -P bench/screenshots.py [--out docs] [--phone]
+    .venv/bin/python bench/screenshots.py [--out docs] [--phone]
 
 Starts the app on a temporary SQLite database with demo users and the example draft
 (tests/fixtures/lecun-meta-draft.txt), its claims extracted in this process (no worker), some of them

@@ -1,20 +1,12 @@
 """Queue benchmark on PostgreSQL: leases/s of 20 concurrent checkers vs bare SKIP LOCKED round trips, and
 the p99 latency of GET /api/v1/queue with 1,000,000 claims stored.
 
-    .venv/bin/python bench/queue.py [--admin-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+    .venv/bin/python bench/queue_leases.py [--admin-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 Creates (and drops first) the database `factdesk_bench_queue`; never touches any other database.
 """
 
 from __future__ import annotations
-
-import os
-import sys
-
-# This file is named like the standard library's `queue`, which Celery and amqp import: run as a script,
-# its own folder must not shadow the standard module.
-if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
-    sys.path.pop(0)
 
 import argparse
 import multiprocessing
