@@ -18,19 +18,18 @@ events). Loopback only.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import argparse
 import http.client
 import json
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from multiprocessing import Pool
+from pathlib import Path
 from typing import cast
 
 import psycopg
