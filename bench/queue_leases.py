@@ -16,9 +16,8 @@ import time
 from collections.abc import Callable
 
 import psycopg
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from bulk_claims import create_database, load_claims
 from factdesk.config import Settings
 from factdesk.domain.actors import Actor
 from factdesk.migrate import upgrade
@@ -29,49 +28,15 @@ from factdesk.services.users import issue_token
 BENCH_DB = "factdesk_bench_queue"
 CHECKERS = 20
 DRAFTS, PER_DRAFT = 50_000, 20  # 1,000,000 claims; 30% of drafts in review (300,000 open claims)
-DESKS = ["politics", "business", "tech", "sport", "culture"]
-TYPES = ["date", "money", "quantity", "role", "quote", "attribution", "fact"]
 
-# Bulk rows with foreign-key triggers off (superuser only), so drafts can point at their revisions at once
-# instead of a million-row UPDATE afterwards.
-LOAD = f"""
-SET session_replication_role = replica;
-INSERT INTO users (id, name, role, desk, created_at)
+USERS = f"""INSERT INTO users (id, name, role, desk, created_at)
     SELECT g, 'user-' || g, CASE WHEN g = 1 THEN 'reporter' ELSE 'checker' END, NULL, now()
     FROM generate_series(1, {CHECKERS + 1}) g;
-INSERT INTO drafts (id, source, title, status, desk, deadline, author_id, current_revision_id, created_at,
-                    updated_at)
-    SELECT g, 'api', 'Draft ' || g, CASE WHEN g % 10 < 3 THEN 'in_review' ELSE 'cleared' END,
-           (ARRAY{DESKS!r})[1 + g % 5],
-           CASE WHEN g % 7 = 0 THEN NULL ELSE now() + (g % 5000) * interval '1 minute' END, 1, g, now(), now()
-    FROM generate_series(1, {DRAFTS}) g;
-INSERT INTO revisions (id, draft_id, number, body, format, text, content_hash, created_at, extracted_at)
-    SELECT g, g, 1, 'body', 'text', 'text', md5(g::text) || md5(g::text), now(), now()
-    FROM generate_series(1, {DRAFTS}) g;
-INSERT INTO claims (draft_id, revision_id, type, start, "end", spans, text, sentence, normalized, score, reasons,
-                    fingerprint, status, draft_deadline, draft_desk, created_at, updated_at)
-    SELECT d, d, (ARRAY{TYPES!r})[1 + k % 7], k * 10, k * 10 + 4, '[[0, 4]]', 'text', 'The sentence.', '{{}}',
-           random(), '[]', md5(g::text), CASE WHEN d % 10 < 3 THEN 'open' ELSE 'verdict' END,
-           CASE WHEN d % 7 = 0 THEN NULL ELSE now() + (d % 5000) * interval '1 minute' END,
-           (ARRAY{DESKS!r})[1 + d % 5], now(), now()
-    FROM generate_series(0, {DRAFTS * PER_DRAFT - 1}) g,
-         LATERAL (SELECT 1 + g / {PER_DRAFT} AS d, g % {PER_DRAFT} AS k) x;
-SELECT setval('users_id_seq', {CHECKERS + 1}), setval('drafts_id_seq', {DRAFTS}), setval('revisions_id_seq', {DRAFTS});
-SET session_replication_role = origin;
-"""
+SELECT setval('users_id_seq', {CHECKERS + 1})"""
 
 # The same order and index as factdesk's queue, so that the comparison is of the code around the query.
 BARE_LEASE = """SELECT id FROM claims WHERE status IN ('open', 'leased') AND status = 'open'
 ORDER BY draft_deadline NULLS LAST, score DESC, id LIMIT 1 FOR UPDATE SKIP LOCKED"""
-
-
-def create_database(admin_url: str) -> str:
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DB}"))
-        conn.execute(text(f"CREATE DATABASE {BENCH_DB}"))
-    admin.dispose()
-    return make_url(admin_url).set(database=BENCH_DB).render_as_string(hide_password=False)
 
 
 def run_threads(n: int, seconds: float, one: Callable[[int], bool]) -> int:
@@ -112,13 +77,13 @@ def main() -> None:
                         help="spread the checkers over this many processes (one run per value)")
     args = parser.parse_args()
 
-    url = create_database(args.admin_url)
+    url = create_database(args.admin_url, BENCH_DB)
     upgrade(url)
     t0 = time.perf_counter()
     with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(LOAD)
-        conn.execute("ANALYZE")
-    print(f"loaded {DRAFTS * PER_DRAFT:,} claims in {time.perf_counter() - t0:.1f} s")
+        conn.execute(USERS)
+    loaded = load_claims(url, drafts=DRAFTS, per_draft=PER_DRAFT, author_id=1)
+    print(f"loaded {loaded:,} claims in {time.perf_counter() - t0:.1f} s")
 
     settings = Settings.from_env({"FACTDESK_DATABASE_URL": url, "FACTDESK_BROKER_URL": "redis://127.0.0.1:1/0",
                                   "FACTDESK_LOG_LEVEL": "WARNING"})

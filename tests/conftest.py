@@ -57,6 +57,8 @@ def _test_env(tmp: Path) -> dict[str, str]:
         # Outbound CMS callbacks retry after 0.2 s, 0.4 s, ... so retry tests finish quickly.
         "FACTDESK_CALLBACK_BACKOFF_SECONDS": "0.2",
         "FACTDESK_LOG_LEVEL": "INFO",
+        # Tests read the queue's counts right after changing the queue: count on every read.
+        "FACTDESK_QUEUE_COUNTS_SECONDS": "0",
     }
 
 

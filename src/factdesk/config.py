@@ -73,6 +73,8 @@ class Settings:
     metrics_token: str = ""
     # The desk pages: a signed-in session ends after this long without a request; cookies only over HTTPS.
     session_idle_minutes: int = 60
+    # The queue page's counts per desk and type are shared by every checker and at most this old (0: exact).
+    queue_counts_seconds: float = 10.0
     cookie_secure: bool = False
     # A revision with more characters of text than this is extracted on the `extract_large` queue (README).
     large_draft_chars: int = 100_000
@@ -109,6 +111,7 @@ class Settings:
             callback_timeout_seconds=_float(env, "FACTDESK_CALLBACK_TIMEOUT_SECONDS", 10.0),
             metrics_token=env.get("FACTDESK_METRICS_TOKEN") or "",
             session_idle_minutes=max(1, _int(env, "FACTDESK_SESSION_IDLE_MINUTES", 60)),
+            queue_counts_seconds=max(0.0, _float(env, "FACTDESK_QUEUE_COUNTS_SECONDS", 10.0)),
             cookie_secure=_bool(env, "FACTDESK_COOKIE_SECURE", False),
             large_draft_chars=max(1, _int(env, "FACTDESK_LARGE_DRAFT_CHARS", 100_000)),
         )

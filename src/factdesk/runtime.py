@@ -15,6 +15,7 @@ from .services import outbox
 
 if TYPE_CHECKING:
     from .services.inbox_writer import InboxWriter
+    from .services.queue_counts import QueueCounter
     from .wiring.drain_signal import DrainSignal
 
 
@@ -56,6 +57,13 @@ class Runtime:
         from .services.inbox_writer import InboxWriter
 
         return InboxWriter(self.engine)
+
+    @cached_property
+    def queue_counter(self) -> QueueCounter:
+        """The queue page's waiting counts, shared by this process's readers (see services.queue_counts)."""
+        from .services.queue_counts import QueueCounter
+
+        return QueueCounter(self.sessions, max_age=self.settings.queue_counts_seconds)
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:

@@ -63,14 +63,20 @@ def gate_for_current(session: Session, draft: Draft) -> GateAnswer:
     """The gate's answer for the draft's current text, as things stand in this transaction, for the
     services that notify the CMS when it opens or closes. Saves waiting in the inbox are not asked about
     here (check_gate does): placing one makes a new revision, which closes the gate and notifies then."""
+    return gate_of(draft, latest_approval(session, draft.id), claim_ratings(session, draft.current_revision_id))
+
+
+def gate_of(draft: Draft, approval: Approval | None, claims: list[ClaimRating]) -> GateAnswer:
+    """The gate's answer for the draft's current text, from its latest approval and the current revision's
+    claims with their ratings (`claim_ratings`), for a caller that has loaded them already."""
     current = draft.current_revision
     return decide_gate(
         draft_status=draft.status,
         asked_hash=current.content_hash if current else "",
         current_hash=current.content_hash if current else None,
         current_revision_id=draft.current_revision_id,
-        approval=_approved(latest_approval(session, draft.id)),
-        claims=claim_ratings(session, draft.current_revision_id),
+        approval=_approved(approval),
+        claims=claims,
     )
 
 

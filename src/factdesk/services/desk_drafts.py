@@ -24,9 +24,9 @@ from ..domain.ratings import blocks
 from ..domain.roles import is_author
 from ..domain.states import ClaimStatus
 from ..models import Approval, AuditEvent, Claim, Draft, Revision, Verdict, utcnow
-from .approvals import gate_for_current, latest_approval
+from .approvals import gate_of, latest_approval
 from .drafts import filter_drafts, find_draft
-from .read_models import user_names
+from .read_models import latest_verdicts, user_names
 
 AUDIT_SHOWN = 150  # the newest events a draft page lists
 
@@ -296,18 +296,20 @@ def get_draft_desk(sessions: Sessions, actor: Actor, draft_id: int, *, now: date
         draft = find_draft(session, draft_id)
         revision = draft.current_revision
         approval = latest_approval(session, draft.id)
-        gate = gate_for_current(session, draft)
+        revision_claims = list(session.scalars(
+            select(Claim).where(Claim.revision_id == draft.current_revision_id).order_by(Claim.start, Claim.id)
+        )) if revision is not None else []
+        latest = latest_verdicts(session, [c.id for c in revision_claims])
+        ratings = [ClaimRating(c.id, c.status, latest[c.id].rating if c.id in latest else None)
+                   for c in revision_claims]
+        gate = gate_of(draft, approval, ratings)
+        current = [c for c in revision_claims if c.status != ClaimStatus.RETIRED]
         all_claims = list(session.execute(
             select(Claim.id, Claim.revision_id, Claim.previous_claim_id, Claim.fingerprint, Claim.text)
             .where(Claim.draft_id == draft.id)
         ))
         revisions = list(session.scalars(select(Revision).where(Revision.draft_id == draft.id)
                                          .order_by(Revision.number)))
-        current = list(session.scalars(
-            select(Claim).where(Claim.revision_id == draft.current_revision_id, _live_claims())
-            .order_by(Claim.start, Claim.id)
-        )) if revision is not None else []
-        latest = _latest_verdicts(session, [c.id for c in current])
         timeline_total = session.scalar(select(func.count()).where(AuditEvent.draft_id == draft.id)) or 0
         events = list(session.scalars(
             select(AuditEvent).where(AuditEvent.draft_id == draft.id).order_by(AuditEvent.id.desc()).limit(AUDIT_SHOWN)
@@ -321,8 +323,7 @@ def get_draft_desk(sessions: Sessions, actor: Actor, draft_id: int, *, now: date
         overrides = _current_overrides(approval, draft.current_revision_id)
         claims = [_desk_claim(c, latest.get(c.id), overrides, names, now) for c in current]
         by_id = {c.id: c for c in claims}
-        ratings = [ClaimRating(c.id, c.status, latest[c.id].rating if c.id in latest else None) for c in current]
-        chance = _approval_chance(actor, draft, ratings, by_id)
+        chance = _approval_chance(actor, draft, [r for r in ratings if r.claim_id in by_id], by_id)
         texts = {cid: text for cid, _, _, _, text in all_claims}
         return DraftDesk(
             id=draft.id, title=draft.title, external_id=draft.external_id, status=draft.status, desk=draft.desk,
@@ -353,13 +354,6 @@ def get_draft_desk(sessions: Sessions, actor: Actor, draft_id: int, *, now: date
             timeline_total=timeline_total,
             approval_key=_approval_key(draft, revision, claims, approval),
         )
-
-
-def _latest_verdicts(session: Session, claim_ids: list[int]) -> dict[int, Verdict]:
-    if not claim_ids:
-        return {}
-    newest = select(func.max(Verdict.id)).where(Verdict.claim_id.in_(claim_ids)).group_by(Verdict.claim_id)
-    return {v.claim_id: v for v in session.scalars(select(Verdict).where(Verdict.id.in_(newest)))}
 
 
 def _current_overrides(approval: Approval | None, current_revision_id: int | None) -> dict[int, str]:

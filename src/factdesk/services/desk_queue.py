@@ -23,14 +23,8 @@ from ..models import Claim, Draft, Revision, Verdict, utcnow
 from .claims_access import situation
 from .errors import Forbidden, NotFound
 from .queue import QueueFilter, waiting_claims
+from .queue_counts import Counted, QueueCount, QueueCounter, count_waiting
 from .read_models import ClaimView, VerdictView, claim_view, draft_brief, user_names, verdict_view
-
-
-@dataclass(frozen=True)
-class QueueCount:
-    desk: str | None
-    type: str
-    count: int
 
 
 @dataclass(frozen=True)
@@ -50,6 +44,7 @@ class DeskQueue:
     items: list[ClaimView]  # each with its `draft`
     more: bool  # more claims wait than `items` shows
     counts: list[QueueCount]  # everything this checker may take, whatever the filter
+    counted_at: datetime  # the counts may be a few seconds old (see services.queue_counts)
     leases: list[HeldLease]
     filters: QueueFilter
     desk_locked: bool  # a checker with a desk sees only that desk
@@ -65,11 +60,12 @@ class DeskQueue:
 
 def load_desk_queue(
     sessions: Sessions, actor: Actor, filters: QueueFilter | None = None, *, limit: int = 50,
-    now: datetime | None = None,
+    now: datetime | None = None, counter: QueueCounter | None = None,
 ) -> DeskQueue:
     """The queue page of `actor`: the claims `lease_next_claim` could give them, in its order (their own
-    drafts left out; a checker with a desk sees that desk only), counts per desk and type, and the live leases
-    they hold. Read only, three queries. Raises Forbidden for a role that may not check claims."""
+    drafts left out; a checker with a desk sees that desk only), counts per desk and type (from `counter`, a
+    few seconds old, or counted now without one), and the live leases they hold. Read only, four queries.
+    Raises Forbidden for a role that may not check claims."""
     if not actor.can(Permission.CHECK):
         raise Forbidden(f"role {actor.role!r} may not check claims", details={"reason": "role"})
     now, filters = now or utcnow(), filters or QueueFilter()
@@ -79,20 +75,27 @@ def load_desk_queue(
     with unit_of_work(sessions) as session:
         rows = session.execute(_mine(waiting_claims(now, filters), actor).limit(limit + 1)).all()
         items = [claim_view(claim, None, draft_brief(draft)) for claim, draft in rows[:limit]]
-        everything = _mine(waiting_claims(now, QueueFilter(desk=actor.desk)), actor)
-        counted = session.execute(
-            everything.with_only_columns(Claim.draft_desk, Claim.type, func.count())
-            .group_by(Claim.draft_desk, Claim.type)
-            .order_by(None)
-        ).all()
+        counted = counter.counts(session, actor.desk) if counter else Counted(count_waiting(session, actor.desk), now)
+        own = count_waiting(session, actor.desk, narrow=lambda q: _theirs(q, actor), now=now)
         leases = _held_leases(session, actor, now)
-    counts = sorted((QueueCount(d, t, n) for d, t, n in counted), key=lambda c: (c.desk is None, c.desk or "", c.type))
-    return DeskQueue(items, len(rows) > limit, counts, leases, filters, desk_locked)
+    return DeskQueue(items, len(rows) > limit, _less(counted.counts, own), counted.at, leases, filters, desk_locked)
 
 
 def _mine(query: Any, actor: Actor) -> Any:
     """As the lease's candidate query: never the actor's own drafts (ids start at 1, so 0 means no author)."""
     return query.where(func.coalesce(Draft.author_id, 0) != (actor.id or -1))
+
+
+def _theirs(query: Any, actor: Actor) -> Any:
+    """Only the actor's own drafts: what `_mine` leaves out."""
+    return query.where(Draft.author_id == (actor.id or -1))
+
+
+def _less(counts: list[QueueCount], own: list[QueueCount]) -> list[QueueCount]:
+    """`counts` without the claims counted in `own` (never below zero: the two counts are moments apart)."""
+    minus = {(c.desk, c.type): c.count for c in own}
+    left = (QueueCount(c.desk, c.type, max(0, c.count - minus.get((c.desk, c.type), 0))) for c in counts)
+    return [c for c in left if c.count]
 
 
 def _held_leases(session: Session, actor: Actor, now: datetime) -> list[HeldLease]:

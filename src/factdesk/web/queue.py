@@ -7,11 +7,11 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from ..services.desk_queue import load_desk_queue
+from ..services.desk_queue import DeskQueue, load_desk_queue
 from ..services.errors import Forbidden, ServiceError
 from ..services.queue import QueueFilter, lease_next_claim
 from .blueprint import blp
-from .security import current_actor, sessions, settings
+from .security import current_actor, queue_counter, sessions, settings
 
 CLAIM_TYPES = ("date", "money", "quantity", "role", "quote", "attribution", "fact")
 REFRESH_SECONDS = 2
@@ -32,7 +32,7 @@ def _filter_args(filters: QueueFilter) -> dict[str, Any]:
 def queue() -> ResponseReturnValue:
     """The queue page; its list is a live region (`queue_live`) that follows other checkers' leases."""
     try:
-        view = load_desk_queue(sessions(), current_actor(), queue_filter(request.args))
+        view = _load()
     except ServiceError as err:
         return render_template("error.html", title="Queue", message=err.message), err.status
     return render_template("queue.html", view=view, types=CLAIM_TYPES, args=_filter_args(view.filters),
@@ -43,10 +43,14 @@ def queue() -> ResponseReturnValue:
 def queue_live() -> ResponseReturnValue:
     """The queue page's live region alone, for desk.js to swap in."""
     try:
-        view = load_desk_queue(sessions(), current_actor(), queue_filter(request.args))
+        view = _load()
     except ServiceError as err:
         return err.message, err.status
     return render_template("queue_live.html", view=view)
+
+
+def _load() -> DeskQueue:
+    return load_desk_queue(sessions(), current_actor(), queue_filter(request.args), counter=queue_counter())
 
 
 @blp.post("/queue/next")

@@ -38,6 +38,10 @@ def sessions() -> Any:
     return current_app.extensions["factdesk"].sessions
 
 
+def queue_counter() -> Any:
+    return current_app.extensions["factdesk"].queue_counter
+
+
 def settings() -> Any:
     return current_app.extensions["factdesk"].settings
 
