@@ -195,6 +195,25 @@ def test_a_verdict_recorded_elsewhere_shows_within_five_seconds(signed_in, sessi
     assert page.evaluate("window.__stay") == 1
 
 
+def test_an_unchanged_draft_polls_as_not_modified_and_a_change_is_still_shown(signed_in, sessions, newsroom):
+    from playwright.sync_api import expect
+
+    made = make_draft(sessions, newsroom["rita"])
+    page = signed_in("eddy")
+    statuses: list[int] = []
+    page.on("response", lambda r: statuses.append(r.status) if "/live" in r.url else None)
+    page.goto(f"/desk/drafts/{made.id}")
+    page.wait_for_timeout(7500)  # two rounds of both live parts: the first answered in full, then 304
+    assert 304 in statuses and 500 not in statuses, statuses
+    claim = lease_next_claim(sessions, newsroom["cara"], lease_seconds=600, cap=10,
+                             filters=QueueFilter(draft_id=made.id))
+    assert claim is not None
+    record_verdict(sessions, newsroom["cara"], claim.id, VerdictInput(rating="accurate", note="ok", sources=SOURCE))
+    expect(page.locator("#draft-status")).to_contain_text("1 of 3 claims have a verdict", timeout=5000)
+    mark = page.locator(f'mark.claim[data-claim-id="{claim.id}"]')
+    expect(mark).to_have_class(re.compile(r"\bstate-accurate\b"), timeout=5000)
+
+
 @pytest.mark.parametrize("fmt", ["html", "text"])
 def test_a_hostile_draft_renders_as_inert_text(signed_in, sessions, newsroom, fmt):
     made = make_draft(sessions, newsroom["rita"], HOSTILE, ["Budget rose 4%"], fmt=fmt,

@@ -26,6 +26,7 @@ from ..domain.states import ClaimStatus
 from ..models import Approval, AuditEvent, Claim, Draft, Revision, Verdict, utcnow
 from .approvals import gate_of, latest_approval
 from .drafts import filter_drafts, find_draft
+from .errors import NotFound
 from .read_models import latest_verdicts, user_names
 
 AUDIT_SHOWN = 150  # the newest events a draft page lists
@@ -284,6 +285,26 @@ class DraftDesk:
 
     def count(self, state: str) -> int:
         return sum(1 for c in self.claims if c.state == state)
+
+
+# A draft page's live parts are re-rendered at least this often even when nothing was written: a lease can
+# pass its expiry (shown as open) before the sweep records it.
+VERSION_SECONDS = 30
+
+
+def draft_version(sessions: Sessions, actor: Actor, draft_id: int, *, now: datetime | None = None) -> str:
+    """A tag that changes whenever what `get_draft_desk` shows `actor` may have changed, in one small query:
+    every change to a draft, its claims, verdicts and approvals writes an audit event for the draft.
+    Raises NotFound."""
+    newest = select(func.max(AuditEvent.id)).where(AuditEvent.draft_id == Draft.id).scalar_subquery()
+    with unit_of_work(sessions) as session:
+        row = session.execute(
+            select(Draft.current_revision_id, Draft.status, newest).where(Draft.id == draft_id)
+        ).first()
+    if row is None:
+        raise NotFound(f"no draft {draft_id}")
+    moment = int((now or utcnow()).timestamp()) // VERSION_SECONDS
+    return "-".join(str(part) for part in (actor.id, *row, moment))
 
 
 def get_draft_desk(sessions: Sessions, actor: Actor, draft_id: int, *, now: datetime | None = None) -> DraftDesk:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ..domain.states import DraftStatus
 from ..services.approvals import approve_draft
-from ..services.desk_drafts import DraftDesk, TimelineEntry, get_draft_desk, list_desk_drafts
+from ..services.desk_drafts import DraftDesk, TimelineEntry, draft_version, get_draft_desk, list_desk_drafts
 from ..services.errors import NotFound, ServiceError
 from .blueprint import blp
 from .security import current_actor, sessions
@@ -46,10 +46,20 @@ def draft(draft_id: int) -> ResponseReturnValue:
 
 @blp.get("/drafts/<int:draft_id>/live")
 def draft_live(draft_id: int) -> ResponseReturnValue:
-    """The draft page's live parts (`part=text` or `status`) as HTML fragments, polled by desk.js."""
+    """The draft page's live parts (`part=text` or `status`) as HTML fragments, polled by desk.js; "304 Not
+    Modified" (a query instead of the whole page's) while the draft's version tag is the one desk.js has."""
     part = request.args.get("part", "status")
     template = "draft_text.html" if part == "text" else "draft_status.html"
-    return render_template(template, d=_read(draft_id), loaded_key=request.args.get("key", ""), **_helpers())
+    try:
+        tag = draft_version(sessions(), current_actor(), draft_id)
+    except NotFound:
+        abort(404)
+    if request.if_none_match.contains(tag):
+        return Response(status=304, headers={"ETag": f'"{tag}"'})
+    response = make_response(render_template(template, d=_read(draft_id), loaded_key=request.args.get("key", ""),
+                                             **_helpers()))
+    response.set_etag(tag)
+    return response
 
 
 @blp.post("/drafts/<int:draft_id>/approve")

@@ -2,19 +2,26 @@
 // it adds three things: live regions, keyboard shortcuts and lease countdowns.
 //
 // - Live regions: an element with data-refresh-url is replaced every data-refresh-seconds (default 3) by the
-//   HTML fragment that URL answers, so a queue or a draft follows others' changes without a reload.
+//   HTML fragment that URL answers, so a queue or a draft follows others' changes without a reload. A fragment
+//   that came with an ETag is asked for again with If-None-Match, so that an unchanged one costs "304".
 // - Keys: an element with data-key="n" is clicked when n is pressed outside a form field.
 // - Countdowns: an element with data-expires="<ISO time>" shows the minutes and seconds left.
 (function () {
   "use strict";
 
+  var tags = new WeakMap();  // element -> the ETag of the fragment it shows
+
   function refresh(el) {
     var url = el.getAttribute("data-refresh-url");
     if (!url || document.hidden) { return Promise.resolve(); }
-    return fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+    var headers = { "X-Requested-With": "fetch" };
+    if (tags.has(el)) { headers["If-None-Match"] = tags.get(el); }
+    return fetch(url, { credentials: "same-origin", cache: "no-store", headers: headers })
       .then(function (r) {
         if (r.redirected || r.status === 401) { window.location.reload(); return null; }
-        return r.ok ? r.text() : null;
+        if (r.status === 304 || !r.ok) { return null; }  // unchanged, or a hiccup: keep what is shown
+        if (r.headers.get("ETag")) { tags.set(el, r.headers.get("ETag")); }
+        return r.text();
       })
       .then(function (html) {
         if (html !== null && html !== el.innerHTML) {
