@@ -20,6 +20,7 @@ API_BLUEPRINTS = [
     "factdesk.api.audit",
     "factdesk.api.webhooks",
     "factdesk.api.deliveries",
+    "factdesk.api.inbox",
 ]
 
 
