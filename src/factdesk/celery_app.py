@@ -6,10 +6,13 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
-from celery import Celery, signals
+from celery import Celery, current_app, signals
+from celery.beat import PersistentScheduler
 
-from . import embedded_broker
+from . import embedded_broker, logs
 from .config import Settings
 from .services.outbox import Send
 
@@ -69,13 +72,67 @@ def create_celery(settings: Settings) -> Celery:
             },
         },
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
+        beat_scheduler="factdesk.celery_app:HeartbeatScheduler",
+        broker_pool_limit=settings.broker_pool_limit,
         worker_hijack_root_logger=False,
         timezone="UTC",
     )
     app.conf.factdesk_settings = settings
     signals.worker_init.connect(_warm_up, weak=False)
     signals.worker_process_init.connect(_after_fork, weak=False)
+    # factdesk's log format for the worker and beat (Celery then configures none of its own), and the request id
+    # of the request that enqueued a task on every line the task logs.
+    signals.setup_logging.connect(_setup_logging, weak=False)
+    signals.before_task_publish.connect(_stamp_request_id, weak=False)
+    signals.task_prerun.connect(_bind_task, weak=False)
+    signals.task_postrun.connect(_unbind_task, weak=False)
     return app
+
+
+def beat_heartbeat_path(settings: Settings) -> Path:
+    """The file the scheduler touches on every tick: `factdesk health beat` reads its age."""
+    return settings.data_dir / "beat-heartbeat"
+
+
+class HeartbeatScheduler(PersistentScheduler):
+    """Celery's file-backed scheduler that also touches a heartbeat file on every tick (at least every
+    FACTDESK_SWEEP_INTERVAL_SECONDS), so a health check can tell a running beat from a stuck one."""
+
+    def tick(self, *args: Any, **kwargs: Any) -> float:
+        try:
+            beat_heartbeat_path(self.app.conf.factdesk_settings).touch()
+        except OSError as exc:  # a heartbeat is a report, never a reason to stop scheduling
+            log.warning("could not touch the beat heartbeat: %s", exc)
+        return float(super().tick(*args, **kwargs))
+
+
+def _setup_logging(**_: object) -> None:
+    settings = current_app.conf.get("factdesk_settings") or Settings.from_env()
+    logs.configure_logging(settings.log_level, settings.log_format)
+
+
+def _stamp_request_id(headers: dict[str, Any] | None = None, **_: object) -> None:
+    # A task sent while a request (or a task) is served carries its request id, unless the sender set one
+    # (the outbox sweep sends each job with the id of the request that wrote it).
+    request_id = logs.current_request_id()
+    if headers is not None and request_id and not headers.get(logs.TASK_HEADER):
+        headers[logs.TASK_HEADER] = request_id
+
+
+_TASK_BINDINGS: dict[str, Any] = {}
+
+
+def _bind_task(task_id: str | None = None, task: Any = None, **_: object) -> None:
+    request_id = getattr(task.request, logs.TASK_HEADER, None) if task is not None else None
+    if task_id:
+        _TASK_BINDINGS[task_id] = logs.bind(request_id=request_id, task_id=task_id,
+                                            task=getattr(task, "name", None))
+
+
+def _unbind_task(task_id: str | None = None, **_: object) -> None:
+    token = _TASK_BINDINGS.pop(task_id or "", None)
+    if token is not None:
+        logs.unbind(token)
 
 
 def prepare_to_publish(app: Celery) -> None:
@@ -139,6 +196,7 @@ class CelerySender:
                         countdown=s.countdown or None,
                         producer=producer,
                         retry=False,
+                        headers={logs.TASK_HEADER: s.request_id} if s.request_id else None,
                         **({"queue": queue} if queue else {}),
                     )
         except Exception as exc:  # any broker failure: the outbox row keeps the job safe

@@ -239,10 +239,25 @@ def extract(file: Path, output: str, input_format: str | None, reference_date) -
                    "threads mean larger commits (bench/ingest.py: 16 threads took 30 % more saves/s than 4)")
 def api(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the API with gunicorn."""
+    settings = _settings()  # a bad setting stops here, with its name, before any worker boots
+    # No gunicorn access log: the app logs each request itself (factdesk.access), with its request id.
     os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
                                "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-                               "--access-logfile", "-",
+                               "--log-level", settings.log_level.lower(),
+                               "--logger-class", "factdesk.wiring.gunicorn_logging.FactdeskLogger",
                                "--graceful-timeout", "20", "factdesk.wsgi:app"])
+
+
+def _celery_argv(settings: Settings, command: str) -> list[str]:
+    """Celery's command line for `command`, logging in factdesk's format from its first line (Celery warns
+    before it sets up logging); JSON logs leave out its banner, which is not a log line."""
+    import logging
+
+    from .logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
+    logging.captureWarnings(True)
+    return (["--quiet"] if settings.log_format == "json" else []) + [command, "--loglevel", settings.log_level]
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -258,6 +273,7 @@ def worker(ctx: click.Context, concurrency: int | None, beat: bool, queues: str,
     process, for the extraction of large drafts, so that one never holds back the inbox or small drafts."""
     from .celery_app import LARGE_QUEUE, create_celery
 
+    settings = _settings()  # a bad setting stops here, before the large-draft worker is started
     large: subprocess.Popen[bytes] | None = None
     if large_concurrency > 0 and LARGE_QUEUE not in queues.split(","):
         large = subprocess.Popen([sys.executable, "-m", "factdesk.cli", "worker", "--queues", LARGE_QUEUE,
@@ -265,13 +281,13 @@ def worker(ctx: click.Context, concurrency: int | None, beat: bool, queues: str,
                                   "--hostname", f"large-{os.getpid()}@%h"])
     elif large_concurrency <= 0 and LARGE_QUEUE not in queues.split(","):
         queues += "," + LARGE_QUEUE
-    argv = ["worker", "--loglevel", _settings().log_level, "-Q", queues]
+    argv = _celery_argv(settings, "worker") + ["-Q", queues]
     if concurrency:
         argv += ["--concurrency", str(concurrency)]
     if beat:
         argv += ["--beat"]
     try:
-        create_celery(_settings()).worker_main(argv + list(ctx.args))
+        create_celery(settings).worker_main(argv + list(ctx.args))
     finally:
         if large is not None and large.poll() is None:
             large.terminate()  # a warm shutdown: its running extraction is redelivered (acks_late)
@@ -286,7 +302,73 @@ def beat() -> None:
     """Run the periodic scheduler (the outbox sweep); run exactly one."""
     from .celery_app import create_celery
 
-    create_celery(_settings()).start(["beat", "--loglevel", _settings().log_level])
+    settings = _settings()
+    create_celery(settings).start(_celery_argv(settings, "beat"))
+
+
+# --- health checks ------------------------------------------------------------------------------
+
+@main.group()
+def health() -> None:
+    """Health checks for containers and supervisors: exit 0 when healthy, else 1 with the reason."""
+
+
+@health.command("api")
+@click.option("--url", default="http://127.0.0.1:8000/readyz", show_default=True)
+@click.option("--timeout", default=5.0, show_default=True, type=float)
+def health_api(url: str, timeout: float) -> None:
+    """The API answers GET /readyz with 200: it is up, and reaches its database and its broker."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - an operator's URL
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        raise click.ClickException(f"{url} answered {exc.code}: {exc.read(500).decode(errors='replace')}") from None
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"{url}: {exc}") from None
+    click.echo(f"{url}: {status}")
+
+
+@health.command("worker")
+@click.option("--node", "nodes", multiple=True,
+              help="A worker's node name (repeatable); default: celery@<this host's name>, as `factdesk worker` "
+                   "names itself.")
+@click.option("--timeout", default=5.0, show_default=True, type=float)
+def health_worker(nodes: tuple[str, ...], timeout: float) -> None:
+    """The worker answers a ping through the broker (`celery inspect ping -d celery@$HOSTNAME`). Needs a
+    broker with remote control (Redis); the embedded broker has none."""
+    import socket
+
+    from .celery_app import create_celery
+
+    wanted = list(nodes) or [f"celery@{socket.gethostname()}"]
+    replies = create_celery(_settings()).control.ping(destination=wanted, timeout=timeout) or []
+    answered = {name for reply in replies for name in reply}
+    missing = [name for name in wanted if name not in answered]
+    if missing:
+        raise click.ClickException(f"no answer from {', '.join(missing)} within {timeout:g} s")
+    click.echo(f"pong from {', '.join(wanted)}")
+
+
+@health.command("beat")
+@click.option("--max-age", type=float, default=None,
+              help="Seconds; default: 3 sweep intervals, at least 60.")
+def health_beat(max_age: float | None) -> None:
+    """The scheduler ticked recently: its heartbeat file (in FACTDESK_DATA_DIR) is fresh."""
+    from .celery_app import beat_heartbeat_path
+
+    settings = _settings()
+    path = beat_heartbeat_path(settings)
+    limit = max_age if max_age is not None else max(60.0, 3 * settings.sweep_interval_seconds)
+    try:
+        age = time.time() - path.stat().st_mtime
+    except FileNotFoundError:
+        raise click.ClickException(f"no beat heartbeat at {path}: beat has not run here") from None
+    if age > limit:
+        raise click.ClickException(f"beat last ticked {age:.0f} s ago (more than {limit:g} s)")
+    click.echo(f"beat ticked {age:.0f} s ago")
 
 
 @main.command()
@@ -300,9 +382,11 @@ def run(host: str, port: int) -> None:
     settings.ensure_data_dir()
     upgrade(settings.database_url)
     exe = [sys.executable, "-m", "factdesk.cli"]
+    # Logs for a person at a terminal unless FACTDESK_LOG_FORMAT says otherwise (production's default is JSON).
+    env = {**os.environ, "FACTDESK_LOG_FORMAT": os.environ.get("FACTDESK_LOG_FORMAT") or "text"}
     procs = [
-        subprocess.Popen(exe + ["worker", "--beat", "--concurrency", "2"]),
-        subprocess.Popen(exe + ["api", "--host", host, "--port", str(port), "--workers", "2"]),
+        subprocess.Popen(exe + ["worker", "--beat", "--concurrency", "2"], env=env),
+        subprocess.Popen(exe + ["api", "--host", host, "--port", str(port), "--workers", "2"], env=env),
     ]
     click.echo(f"factdesk is serving http://{host}:{port}  (API docs: http://{host}:{port}/api/v1/docs)")
     stop = False

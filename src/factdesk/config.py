@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,6 +35,43 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         return float(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    level = (env.get("FACTDESK_LOG_LEVEL") or "INFO").strip().upper()
+    if not isinstance(logging.getLevelName(level), int):
+        raise ConfigError(f"FACTDESK_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {level!r}")
+    return level
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _trusted_proxies(env: Mapping[str, str]) -> tuple[int, tuple[str, ...]]:
+    """FACTDESK_TRUSTED_PROXIES: how many proxies stand in front (a number), or which ones (addresses and CIDR
+    networks, comma-separated). Returns (count, networks); (0, ()) trusts no X-Forwarded-For."""
+    raw = (env.get("FACTDESK_TRUSTED_PROXIES") or "").strip()
+    if raw.isdigit():
+        return int(raw), ()
+    networks = []
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ConfigError("FACTDESK_TRUSTED_PROXIES must be a number of proxies or a comma-separated list of "
+                              f"addresses and networks (10.0.0.0/8), got {item!r}") from None
+    return 0, tuple(networks)
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -78,6 +117,18 @@ class Settings:
     cookie_secure: bool = False
     # A revision with more characters of text than this is extracted on the `extract_large` queue (README).
     large_draft_chars: int = 100_000
+    # "json" (one object per line, the production default) or "text" (what `factdesk run` prints).
+    log_format: str = "json"
+    # How many proxies in front of the API may set X-Forwarded-For, or which ones (addresses, networks).
+    trusted_proxy_count: int = 0
+    trusted_proxy_networks: tuple[str, ...] = ()
+    # PostgreSQL connections per process: kept open, opened beyond that under load, and how long a request waits
+    # for one before failing. SQLite keeps its own settings.
+    db_pool_size: int = 10
+    db_max_overflow: int = 20
+    db_pool_timeout_seconds: float = 30.0
+    # Broker connections each process keeps for publishing tasks (Celery's broker_pool_limit).
+    broker_pool_limit: int = 10
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -89,6 +140,10 @@ class Settings:
         data_dir = Path(env.get("FACTDESK_DATA_DIR") or "var").resolve()
         database_url = env.get("FACTDESK_DATABASE_URL") or f"sqlite:///{data_dir / 'factdesk.sqlite'}"
         broker_url = env.get("FACTDESK_BROKER_URL") or f"sqla+sqlite:///{data_dir / 'broker.sqlite'}"
+        proxy_count, proxy_networks = _trusted_proxies(env)
+        pool_timeout = _float(env, "FACTDESK_DB_POOL_TIMEOUT_SECONDS", 30.0)
+        if not 0 < pool_timeout < float("inf"):
+            raise ConfigError(f"FACTDESK_DB_POOL_TIMEOUT_SECONDS must be more than 0, got {pool_timeout}")
         return cls(
             data_dir=data_dir,
             database_url=database_url,
@@ -101,7 +156,7 @@ class Settings:
             sweep_interval_seconds=_float(env, "FACTDESK_SWEEP_INTERVAL_SECONDS", 15.0),
             sweep_grace_seconds=_float(env, "FACTDESK_SWEEP_GRACE_SECONDS", 30.0),
             broker_timeout_seconds=_float(env, "FACTDESK_BROKER_TIMEOUT_SECONDS", 1.0),
-            log_level=(env.get("FACTDESK_LOG_LEVEL") or "INFO").upper(),
+            log_level=_log_level(env),
             secret_key=env.get("FACTDESK_SECRET_KEY") or "",
             replay_window_seconds=_float(env, "FACTDESK_REPLAY_WINDOW_SECONDS", 300.0),
             bad_signature_limit=_int(env, "FACTDESK_BAD_SIGNATURE_LIMIT", 30),
@@ -114,6 +169,13 @@ class Settings:
             queue_counts_seconds=max(0.0, _float(env, "FACTDESK_QUEUE_COUNTS_SECONDS", 10.0)),
             cookie_secure=_bool(env, "FACTDESK_COOKIE_SECURE", False),
             large_draft_chars=max(1, _int(env, "FACTDESK_LARGE_DRAFT_CHARS", 100_000)),
+            log_format=_choice(env, "FACTDESK_LOG_FORMAT", ("json", "text"), "json"),
+            trusted_proxy_count=proxy_count,
+            trusted_proxy_networks=proxy_networks,
+            db_pool_size=_positive(env, "FACTDESK_DB_POOL_SIZE", 10),
+            db_max_overflow=_int(env, "FACTDESK_DB_MAX_OVERFLOW", 20),
+            db_pool_timeout_seconds=pool_timeout,
+            broker_pool_limit=_positive(env, "FACTDESK_BROKER_POOL_LIMIT", 10),
         )
 
     def ensure_data_dir(self) -> None:

@@ -9,9 +9,12 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
 
-def make_engine(database_url: str) -> Engine:
+def make_engine(database_url: str, *, pool_size: int = 10, max_overflow: int = 20,
+                pool_timeout: float = 30.0) -> Engine:
     """An engine for `database_url`; SQLite gets WAL, foreign keys and a busy timeout so that the API,
-    the worker and the scheduler can share one file."""
+    the worker and the scheduler can share one file. Elsewhere (PostgreSQL) the connection pool keeps
+    `pool_size` connections, opens up to `max_overflow` more under load, and a checkout waits at most
+    `pool_timeout` seconds for one."""
     if database_url.startswith("sqlite"):
         engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
 
@@ -31,7 +34,8 @@ def make_engine(database_url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(database_url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow,
+                         pool_timeout=pool_timeout)
 
 
 # What every service takes: a factory of sessions, one session (one transaction) per unit of work.

@@ -27,7 +27,9 @@ class Runtime:
     @cached_property
     def engine(self) -> Engine:
         self.settings.ensure_data_dir()
-        return make_engine(self.settings.database_url)
+        s = self.settings
+        return make_engine(s.database_url, pool_size=s.db_pool_size, max_overflow=s.db_max_overflow,
+                           pool_timeout=s.db_pool_timeout_seconds)
 
     @cached_property
     def celery(self) -> Celery:

@@ -4,7 +4,10 @@ gunicorn imports this module in each worker process after forking it (no --prelo
 once per worker, before its first request.
 """
 
+import logging
+
 from .api import create_app, warm_up
 
 app = create_app()
+logging.captureWarnings(True)  # a warning is a log line in the process's format, not bare text on stderr
 warm_up(app)

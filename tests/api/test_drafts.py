@@ -164,7 +164,7 @@ def test_a_checker_may_read_but_not_submit(client, users):
 def test_unknown_draft_is_404_in_the_error_shape(client, reporter):
     r = client.get("/api/v1/drafts/999999", headers=reporter)
     assert r.status_code == 404
-    assert set(r.json) == {"status", "code", "message", "errors"}
+    assert set(r.json) == {"status", "code", "message", "errors", "request_id"}
 
 
 def test_unknown_route_and_wrong_method_use_the_error_shape(client, reporter):

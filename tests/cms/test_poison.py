@@ -35,7 +35,7 @@ def test_a_generic_save_the_database_cannot_take_is_422_and_stores_nothing(integ
     integrations("cms", GENERIC_SECRET)
     r = post_generic("cms", {"id": "a1", "version": 1, "body": TEXT.format(3), **extra})
     assert r.status_code == 422, r.json
-    assert set(r.json) == {"status", "code", "message", "errors"} and r.json["status"] == 422
+    assert set(r.json) == {"status", "code", "message", "errors", "request_id"} and r.json["status"] == 422
     assert field in r.json["errors"] and field in r.json["message"]
     assert count_rows(sessions, *STORED)[:5] == (0, 0, 0, 0, 0)
 

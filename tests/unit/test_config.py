@@ -26,3 +26,65 @@ def test_postgres_and_redis_when_set():
 def test_a_bad_number_is_a_clear_error(value):
     with pytest.raises(ConfigError, match="FACTDESK_MAX_BODY_BYTES"):
         Settings.from_env({"FACTDESK_MAX_BODY_BYTES": value})
+
+
+def test_operations_defaults_json_logs_no_trusted_proxies_and_the_pools_of_before():
+    s = Settings.from_env({})
+    assert (s.log_format, s.log_level) == ("json", "INFO")
+    assert (s.trusted_proxy_count, s.trusted_proxy_networks) == (0, ())
+    assert (s.db_pool_size, s.db_max_overflow, s.db_pool_timeout_seconds, s.broker_pool_limit) == (10, 20, 30.0, 10)
+
+
+@pytest.mark.parametrize(("value", "count", "networks"), [
+    ("", 0, ()),
+    ("0", 0, ()),
+    ("2", 2, ()),
+    ("10.0.0.0/8, 192.0.2.7", 0, ("10.0.0.0/8", "192.0.2.7/32")),
+    ("fd00::/8", 0, ("fd00::/8",)),
+])
+def test_trusted_proxies_are_a_count_or_addresses_and_networks(value, count, networks):
+    s = Settings.from_env({"FACTDESK_TRUSTED_PROXIES": value})
+    assert (s.trusted_proxy_count, s.trusted_proxy_networks) == (count, networks)
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("FACTDESK_TRUSTED_PROXIES", "-1"),
+    ("FACTDESK_TRUSTED_PROXIES", "10.0.0.0/8, the load balancer"),
+    ("FACTDESK_TRUSTED_PROXIES", "10.0.0.300"),
+    ("FACTDESK_DB_POOL_SIZE", "0"),
+    ("FACTDESK_DB_POOL_SIZE", "ten"),
+    ("FACTDESK_DB_MAX_OVERFLOW", "-1"),
+    ("FACTDESK_DB_POOL_TIMEOUT_SECONDS", "0"),
+    ("FACTDESK_DB_POOL_TIMEOUT_SECONDS", "nan"),
+    ("FACTDESK_BROKER_POOL_LIMIT", "0"),
+    ("FACTDESK_LOG_FORMAT", "xml"),
+    ("FACTDESK_LOG_LEVEL", "LOUD"),
+])
+def test_a_bad_operations_setting_is_a_clear_error_naming_it(name, value):
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env({name: value})
+
+
+def test_a_bad_setting_stops_a_command_before_it_starts_anything():
+    from click.testing import CliRunner
+
+    from factdesk.cli import main
+
+    for command in (["api"], ["worker"], ["beat"]):
+        result = CliRunner().invoke(main, command, env={"FACTDESK_DB_POOL_SIZE": "0"})
+        assert result.exit_code == 1 and "FACTDESK_DB_POOL_SIZE must be at least 1" in result.output, command
+
+
+def test_postgresql_pools_are_sized_from_the_settings_and_sqlite_keeps_its_own(tmp_path):
+    from factdesk.celery_app import create_celery
+    from factdesk.runtime import Runtime
+
+    env = {"FACTDESK_DATA_DIR": str(tmp_path), "FACTDESK_DB_POOL_SIZE": "4", "FACTDESK_DB_MAX_OVERFLOW": "6",
+           "FACTDESK_DB_POOL_TIMEOUT_SECONDS": "2.5", "FACTDESK_BROKER_POOL_LIMIT": "3"}
+    postgres = Runtime(Settings.from_env({**env, "FACTDESK_DATABASE_URL": "postgresql+psycopg://u@db.invalid/x"}))
+    pool = postgres.engine.pool  # built without connecting
+    assert (pool.size(), pool._max_overflow, pool._timeout) == (4, 6, 2.5)  # type: ignore[attr-defined]
+    assert create_celery(postgres.settings).conf.broker_pool_limit == 3
+    sqlite = Runtime(Settings.from_env(env))
+    assert sqlite.engine.url.get_backend_name() == "sqlite"
+    assert sqlite.engine.pool.size() != 4  # type: ignore[attr-defined]

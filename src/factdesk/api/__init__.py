@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import gc
-import logging
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from ..config import Settings
+from ..logs import configure_logging
 from ..runtime import Runtime
 from .errors import FactdeskApi, register_error_handlers
 
@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     """Build the WSGI app. Connects to nothing until the first request needs it."""
     settings = settings or (runtime.settings if runtime else Settings.from_env())
     runtime = runtime or Runtime(settings)
-    logging.basicConfig(level=settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     app = Flask("factdesk")
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
@@ -65,6 +65,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     api.register_converter(IdConverter, integerconverter2paramschema)
     app.extensions["factdesk.api"] = api
     register_error_handlers(app)
+    from . import request_context
+
+    request_context.install(app, settings)
 
     from importlib import import_module
 

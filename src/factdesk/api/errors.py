@@ -10,6 +10,7 @@ from flask import Flask, jsonify
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ..logs import current_request_id
 from ..services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -35,12 +36,16 @@ class ErrorSchema(ma.Schema):
     code = ma.fields.String(metadata={"description": "Stable machine-readable error code"})
     message = ma.fields.String(metadata={"description": "What went wrong, for people"})
     errors = ma.fields.Dict(metadata={"description": "Per-field messages, keyed by location then field"})
+    request_id = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "This request's id, as in the X-Request-Id response header and every log line "
+                                 "of the request: quote it when reporting a problem"})
 
 
 def error_response(status: int, message: str, *, code: str | None = None, errors: Any = None,
                    headers: dict[str, str] | None = None):
     payload = {"status": status, "code": code or CODES.get(status, "error"), "message": message,
-               "errors": errors or {}}
+               "errors": errors or {}, "request_id": current_request_id()}
     response = jsonify(payload)
     response.status_code = status
     for key, value in (headers or {}).items():

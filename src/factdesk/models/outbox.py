@@ -33,6 +33,8 @@ class OutboxJob(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # How much work the job is (characters of text, for an extraction): a large one goes to its own queue.
     size: Mapped[int | None] = mapped_column(Integer)
+    # The X-Request-Id of the request that wrote the job, passed to its task so the worker's lines carry it.
+    request_id: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (

@@ -10,6 +10,7 @@ run twice at once; once the heartbeat goes stale (the worker died) the sweep sen
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Iterator, Sequence
@@ -22,6 +23,7 @@ from sqlalchemy import event, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..db import Sessions, unit_of_work
+from ..logs import current_request_id
 from ..models import OutboxJob, utcnow
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,8 @@ class Send:
     countdown: float
     # how much work the job is (characters of text for an extraction); the sender routes large jobs
     size: int | None = None
+    # the request that wrote the job: the task's log lines carry it, however late the sweep sends it
+    request_id: str | None = None
 
 
 class Sender(Protocol):
@@ -54,7 +58,8 @@ def add_job(
     size: int | None = None,
 ) -> OutboxJob:
     """Write a job in the caller's transaction; it is sent once that transaction commits. `size` is how much
-    work it is (characters of text, for an extraction): the sender routes a large job to its own queue."""
+    work it is (characters of text, for an extraction): the sender routes a large job to its own queue. The
+    job keeps the request id of the request (or task) being served, for its task's log lines."""
     now = utcnow()
     job = OutboxJob(
         task=task,
@@ -65,6 +70,7 @@ def add_job(
         sent_at=now,
         send_count=1,
         size=size,
+        request_id=current_request_id(),
     )
     session.add(job)
     session.info.setdefault(_PENDING_SENDS, []).append(job)
@@ -139,7 +145,7 @@ def _collect(session: Session) -> None:
 
 def _send(job: OutboxJob, now: datetime | None = None) -> Send:
     countdown = max(0.0, (job.available_at - (now or utcnow())).total_seconds())
-    return Send(job.id, job.task, list(job.args), countdown, job.size)
+    return Send(job.id, job.task, list(job.args), countdown, job.size, job.request_id)
 
 
 def claim_job(sessions: Sessions, job_id: int, *, stale_after: float = HEARTBEAT_STALE_SECONDS,
@@ -196,7 +202,9 @@ def run_job(sessions: Sessions, job_id: int | None, *, every: float = HEARTBEAT_
             except Exception as exc:  # the job goes on; a missed beat only lets the sweep re-send it later
                 log.warning("heartbeat of outbox job %s failed: %s", job_id, exc)
 
-    thread = threading.Thread(target=beat, name=f"heartbeat-{job_id}", daemon=True)
+    # In the task's context, so that its warnings carry the task's request id.
+    thread = threading.Thread(target=contextvars.copy_context().run, args=(beat,), name=f"heartbeat-{job_id}",
+                              daemon=True)
     thread.start()
     try:
         yield True
