@@ -181,6 +181,11 @@ def rss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
+def memory(api: int, worker: int) -> tuple[float, float]:
+    """Resident MB of the API (gunicorn and its workers) and of the workers (with the large-draft worker)."""
+    return rss_mb([api]), rss_mb([worker])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -217,7 +222,7 @@ def main() -> None:
         for t in threads:
             t.start()
         time.sleep(min(30.0, args.seconds / 10))
-        memory_start = rss_mb([api.pid, worker.pid])
+        memory_start = memory(api.pid, worker.pid)
         time.sleep(max(0.0, start + args.seconds / 2 - time.monotonic()))
         t0 = time.monotonic()
         status, _ = Client(tally, tokens["rita0"]).call("post large draft", "POST", "/api/v1/drafts",
@@ -225,9 +230,9 @@ def main() -> None:
         print(f"the 1.9 MB draft answered {status} in {time.monotonic() - t0:.1f} s", flush=True)
         for t in threads:
             t.join()
-        memory_end_load = rss_mb([api.pid, worker.pid])
+        memory_end_load = memory(api.pid, worker.pid)
         quiet = wait_until_quiet(url, timeout=600)
-        memory_end = rss_mb([api.pid, worker.pid])
+        memory_end = memory(api.pid, worker.pid)
         report(tally, url, memory_start, memory_end_load, memory_end, quiet, args.seconds)
     finally:
         stop(api)
@@ -281,7 +286,8 @@ def _current_unextracted() -> Any:
             .where(Revision.extracted_at.is_(None)))
 
 
-def report(tally: Tally, url: str, memory_start: float, memory_end_load: float, memory_end: float,
+def report(tally: Tally, url: str, memory_start: tuple[float, float], memory_end_load: tuple[float, float],
+           memory_end: tuple[float, float],
            quiet: float, seconds: float) -> None:
     from factdesk.models import CmsInboxItem, Draft, OutboxJob
 
@@ -305,8 +311,12 @@ def report(tally: Tally, url: str, memory_start: float, memory_end_load: float, 
           f"{outcomes.get('rejected', 0)}, still waiting {waiting} ({dict(outcomes)})")
     print(f"drafts {drafts:,}, current text not extracted {unextracted}; jobs {jobs}; quiet {quiet:.0f} s after "
           f"the load ended")
-    print(f"memory of the API and workers (MB): after warm-up {memory_start:.0f}, at the end of the load "
-          f"{memory_end_load:.0f}, once quiet {memory_end:.0f} ({(memory_end / memory_start - 1) * 100:+.0f} %)")
+    for i, part in enumerate(("API", "workers")):
+        start, end = memory_start[i], memory_end[i]
+        print(f"memory of the {part} (MB): after warm-up {start:.0f}, at the end of the load "
+              f"{memory_end_load[i]:.0f}, once quiet {end:.0f} ({(end / start - 1) * 100:+.0f} %)")
+    start, end = sum(memory_start), sum(memory_end)
+    print(f"memory in all: {start:.0f} → {end:.0f} MB ({(end / start - 1) * 100:+.0f} %)")
 
 
 if __name__ == "__main__":

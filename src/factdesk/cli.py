@@ -276,9 +276,11 @@ def worker(ctx: click.Context, concurrency: int | None, beat: bool, queues: str,
     settings = _settings()  # a bad setting stops here, before the large-draft worker is started
     large: subprocess.Popen[bytes] | None = None
     if large_concurrency > 0 and LARGE_QUEUE not in queues.split(","):
+        # One job per child process: a large draft's extraction grows a process by hundreds of MB that Python
+        # keeps; a fresh child per job gives it back (bench/soak.py), for a second of loading the model.
         large = subprocess.Popen([sys.executable, "-m", "factdesk.cli", "worker", "--queues", LARGE_QUEUE,
                                   "--concurrency", str(large_concurrency), "--large-concurrency", "0",
-                                  "--hostname", f"large-{os.getpid()}@%h"])
+                                  "--hostname", f"large-{os.getpid()}@%h", "--max-tasks-per-child", "1"])
     elif large_concurrency <= 0 and LARGE_QUEUE not in queues.split(","):
         queues += "," + LARGE_QUEUE
     argv = _celery_argv(settings, "worker") + ["-Q", queues]
