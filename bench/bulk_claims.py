@@ -49,8 +49,10 @@ INSERT INTO drafts (id, source, title, status, desk, deadline, author_id, curren
            CASE WHEN g % 7 = 0 THEN NULL ELSE now() + (g % 5000) * interval '1 minute' END, {author_id},
            {rev_base} + g, now(), now()
     FROM generate_series(1, {drafts}) g;
-INSERT INTO revisions (id, draft_id, number, body, format, text, content_hash, created_at, extracted_at)
-    SELECT {rev_base} + g, {base} + g, 1, '{body}', 'text', '{body}', md5(g::text) || md5(g::text), now(), now()
+INSERT INTO revisions (id, draft_id, number, body, format, text, content_hash, created_by_id, created_at,
+                       extracted_at)
+    SELECT {rev_base} + g, {base} + g, 1, '{body}', 'text', '{body}', md5(g::text) || md5(g::text), {author_id},
+           now(), now()
     FROM generate_series(1, {drafts}) g;
 INSERT INTO claims (draft_id, revision_id, type, start, "end", spans, text, sentence, normalized, score, reasons,
                     fingerprint, status, draft_deadline, draft_desk, created_at, updated_at)

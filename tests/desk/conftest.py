@@ -12,7 +12,7 @@ from factdesk.domain.actors import Actor
 from factdesk.extraction import Claim as FoundClaim
 from factdesk.extraction import Extraction
 from factdesk.models import Claim
-from factdesk.services.drafts import Submission, submit_draft
+from factdesk.services.drafts import Submission, get_draft, submit_draft
 from factdesk.services.extraction import store_claims
 
 
@@ -38,9 +38,15 @@ class Drafts:
         body = body or f"Draft {external_id or ''}: " + " ".join(f"Fact number {i} is true." for i in range(n))
         submitted = submit_draft(self.sessions, author, Submission(body=body, desk=desk, deadline=deadline,
                                                                    external_id=external_id))
-        revision = submitted.draft.current_revision
-        assert revision is not None
-        draft_id, revision_id, text, digest = submitted.draft.id, revision.id, revision.text, revision.content_hash
+        return self.extract(submitted.draft.id, n, scores=scores, claim_type=claim_type)
+
+    def extract(
+        self, draft_id: int, n: int, *, scores: list[float] | None = None, claim_type: str = "fact"
+    ) -> MadeDraft:
+        """Store `n` claims in the draft's current revision, as a worker would (however it was submitted)."""
+        current = get_draft(self.sessions, draft_id).current_revision
+        assert current is not None
+        revision_id, text, digest = current.id, current.text, current.content_hash
         found = [
             FoundClaim(type=claim_type, spans=((i, i + 4),), text=text[i:i + 4], sentence=text,
                        normalized={"n": i}, score=(scores[i] if scores else 0.5), reasons=("test",),

@@ -56,7 +56,8 @@ SITUATIONS = {
     "superseded_verdict": Situation("verdict", current=False),
 }
 
-# The acting users: (role, desk). The claim's draft is on the politics desk, written by "author".
+# The acting users: (role, desk). The claim's draft is on the politics desk, written by "author"; a "reviser"
+# wrote its second revision (the current one when the claim's is superseded, else a later one kept as history).
 ACTORS = {
     "checker": ("checker", DESK),
     "checker_no_desk": ("checker", None),
@@ -65,6 +66,8 @@ ACTORS = {
     "admin": ("admin", None),
     "author": ("editor", DESK),  # an editor who wrote the draft
     "author_checker": ("checker", DESK),  # a checker who wrote the draft
+    "reviser": ("editor", DESK),  # an editor who wrote a later revision of someone else's draft
+    "reviser_checker": ("checker", DESK),  # a checker who wrote a later revision (say, as a reporter before)
     "reporter": ("reporter", DESK),
     "integration": ("integration", None),
 }
@@ -113,11 +116,14 @@ TABLE: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("editor", "superseded_leased_by_me"):             STALE,
     ("editor", "superseded_verdict"):                  STALE,
     **{("author", name): AUTHOR for name in SITUATIONS},
+    # Everyone who wrote a revision is an author, whichever revision the claim is on.
+    **{("reviser", name): AUTHOR for name in SITUATIONS},
     **{("reporter", name): ROLE for name in SITUATIONS},
 }
 # Actors the rules treat alike: a checker without a desk checks every desk; an admin supervises as an editor
 # does; the author rule holds whatever the author's role; no role without the check permission does anything.
-SAME_AS = {"checker_no_desk": "checker", "admin": "editor", "author_checker": "author", "integration": "reporter"}
+SAME_AS = {"checker_no_desk": "checker", "admin": "editor", "author_checker": "author", "reviser_checker": "reviser",
+           "integration": "reporter"}
 TABLE.update({(actor, name): TABLE[(like, name)] for actor, like in SAME_AS.items() for name in SITUATIONS})
 FORBIDDEN = {"role", "author", "desk"}  # who you are; every other code is a conflict with the claim's state
 SKIPPED = "skipped"  # the lease path's answer when the queue has nothing for you
@@ -148,12 +154,13 @@ def expected_outcome(action: ClaimAction, expected: str, *, through_queue: bool 
 
 # (a) the domain's rules on their own
 
-ME, OTHER, AUTHOR_ID = 1, 2, 9
+ME, OTHER, AUTHOR_ID, REVISER_ID = 1, 2, 9, 10
 
 
 def domain_actor(kind: str) -> Actor:
     role, desk = ACTORS[kind]
-    return Actor(AUTHOR_ID if kind.startswith("author") else ME, kind, role, desk)
+    who = AUTHOR_ID if kind.startswith("author") else REVISER_ID if kind.startswith("reviser") else ME
+    return Actor(who, kind, role, desk)
 
 
 @pytest.mark.parametrize(("actor", "situation", "action", "expected"), CASES)
@@ -164,7 +171,7 @@ def test_domain(actor: str, situation: str, action: ClaimAction, expected: str) 
         holder_id={"me": who.id, "other": OTHER, None: None}[where.holder],
         lease_expires_at=NOW + where.expires_in if where.expires_in is not None else None,
         current=where.current,
-        author_id=AUTHOR_ID,
+        author_ids=frozenset({AUTHOR_ID, REVISER_ID}),
         desk=DESK,
     )
     try:
@@ -187,7 +194,8 @@ class Rows:
 
 
 def make_rows(sessions, actor: str, situation: str) -> Rows:  # type: ignore[no-untyped-def]
-    """The situation as rows: users, a politics draft by "author", and one claim in the revision it names."""
+    """The situation as rows: users, a politics draft by "author" (its second revision by "reviser", or by
+    "author" too), and one claim in the revision it names."""
     where = SITUATIONS[situation]
     with unit_of_work(sessions) as s:
         users = {kind: User(name=f"{kind}-{situation}", role=role, desk=desk) for kind, (role, desk) in ACTORS.items()}
@@ -200,10 +208,11 @@ def make_rows(sessions, actor: str, situation: str) -> Rows:  # type: ignore[no-
                       status="in_review" if where.current else "extracting", author_id=author.id)
         s.add(draft)
         s.flush()
+        reviser = me if actor.startswith("reviser") else author
         revisions = [
             Revision(draft_id=draft.id, number=n, body=f"Text {n}.", format="text", text=f"Text {n}.",
-                     content_hash=f"{n}" * 64, created_by_id=author.id, extracted_at=NOW)
-            for n in (1, 2)
+                     content_hash=f"{n}" * 64, created_by_id=by.id, extracted_at=NOW)
+            for n, by in ((1, author), (2, reviser))
         ]
         s.add_all(revisions)
         s.flush()

@@ -1,4 +1,5 @@
-"""The desk's rules on their own: ratings, approval, overrides, the gate and the draft's status after a verdict.
+"""The desk's rules on their own: ratings, approval, overrides, who may revise a draft, the gate and the draft's
+status after a verdict.
 
 Who may lease, renew, release or rate a claim in which state is one table, test_lease_rules_table.py, run
 against the domain and through the services.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from factdesk.domain.actors import Actor
-from factdesk.domain.desk import Refusal, decide_approval
+from factdesk.domain.desk import Refusal, check_reviser, decide_approval
 from factdesk.domain.gate import Approved, ClaimRating, OverrideError, check_overrides, decide_gate, find_blockers
 from factdesk.domain.ratings import Rating, blocks, needs_source
 from factdesk.domain.states import DraftStatus, status_after_verdict
@@ -53,7 +54,7 @@ def test_overrides_fit_only_blocking_verdicts_with_a_reason(overrides: dict[int,
 def test_every_draft_state_and_approver(status: DraftStatus, who: str) -> None:
     actor = Actor(AUTHOR if who == "author" else ME, who, "editor" if who == "author" else who)
     try:
-        result = decide_approval(actor, AUTHOR, status, []).value
+        result = decide_approval(actor, frozenset({AUTHOR}), status, []).value
     except Refusal as refusal:
         result = refusal.code
     if who in ("checker", "reporter"):
@@ -70,8 +71,44 @@ def test_every_draft_state_and_approver(status: DraftStatus, who: str) -> None:
 
 def test_approval_with_blockers_is_a_conflict() -> None:
     with pytest.raises(Refusal) as info:
-        decide_approval(EDITOR, AUTHOR, "cleared", find_blockers(CLAIMS))
+        decide_approval(EDITOR, frozenset({AUTHOR}), "cleared", find_blockers(CLAIMS))
     assert (info.value.kind, info.value.code) == ("conflict", "blockers")
+
+
+def test_whoever_wrote_any_revision_never_approves() -> None:
+    with pytest.raises(Refusal) as info:
+        decide_approval(EDITOR, frozenset({AUTHOR, ME}), "cleared", [])
+    assert (info.value.kind, info.value.code) == ("forbidden", "author")
+    assert decide_approval(EDITOR, frozenset({AUTHOR}), "cleared", []) == DraftStatus.APPROVED
+
+
+REVISER = 5  # wrote the draft's second revision
+
+
+@pytest.mark.parametrize(
+    ("actor", "source", "expected"),
+    [
+        (Actor(AUTHOR, "rita", "reporter", "politics"), "api", None),
+        (Actor(REVISER, "ed", "editor", "business"), "api", None),  # an author, whatever the desk now
+        (Actor(ME, "rob", "reporter", "politics"), "api", "not_author"),
+        (Actor(ME, "eddy", "editor", "politics"), "api", None),
+        (Actor(ME, "ada", "editor"), "api", None),  # an editor without a desk: any desk
+        (Actor(ME, "root", "admin"), "api", None),
+        (Actor(ME, "bea", "editor", "business"), "api", "desk"),
+        (Actor(ME, "cara", "checker", "politics"), "api", "role"),
+        (Actor(ME, "ghost", "integration"), "ghost", None),  # its own CMS's draft
+        (Actor(ME, "ghost", "integration"), "api", "not_author"),
+        (Actor(ME, "ghost", "integration"), "strapi", "not_author"),
+    ],
+)
+def test_who_may_revise_a_draft(actor: Actor, source: str, expected: str | None) -> None:
+    try:
+        check_reviser(actor, frozenset({AUTHOR, REVISER}), "politics", source)
+        outcome = None
+    except Refusal as refusal:
+        assert refusal.kind == "forbidden"
+        outcome = refusal.code
+    assert outcome == expected
 
 
 H1, H2 = "a" * 64, "b" * 64

@@ -128,6 +128,27 @@ def test_the_author_sees_approve_disabled_with_the_reason(signed_in, sessions, n
     assert not check_gate(sessions, made.id).publishable
 
 
+def test_an_editor_who_wrote_a_revision_sees_approve_disabled_and_another_editor_approves(
+    signed_in, sessions, newsroom
+):
+    from playwright.sync_api import expect
+
+    first = make_draft(sessions, newsroom["rita"], external_id="lab")
+    edited = BODY.replace("1,200", "1,300")
+    made = make_draft(sessions, newsroom["eddy"], edited, ["hired 1,300 engineers", *PHRASES[1:]], external_id="lab")
+    assert made.id == first.id
+    rate(sessions, newsroom["cara"], made.id, dict.fromkeys(made.claim_ids, "accurate"))
+    page = signed_in("eddy")
+    page.goto(f"/desk/drafts/{made.id}")
+    assert page.get_by_role("button", name="Approve").is_disabled()
+    assert "You wrote a revision of this draft" in page.locator("#approve-why").inner_text()
+    other = signed_in("edna")
+    other.goto(f"/desk/drafts/{made.id}")
+    other.get_by_role("button", name="Approve").click()
+    expect(other.locator("#gate")).to_have_text("Publishable")
+    assert "Approved revision 2" in other.get_by_role("status").first.inner_text()
+
+
 def test_approve_waits_for_every_verdict(signed_in, sessions, newsroom):
     made = make_draft(sessions, newsroom["rita"])
     page = signed_in("eddy")

@@ -15,8 +15,9 @@ from factdesk.services.desk_queue import load_claim_desk
 from factdesk.services.drafts import list_draft_claims, submit_draft
 from factdesk.services.extraction import extract_revision, store_claims
 from factdesk.services.revisions import Submission
-from factdesk.services.users import add_user
+from factdesk.services.users import add_user, sign_in
 from tests.conftest import FIXTURES
+from tests.web.conftest import PASSWORD
 
 # The pages' data must be seen by the live server's threads, each on its own connection: commit for real.
 pytestmark = pytest.mark.committed
@@ -190,3 +191,34 @@ def test_what_a_reporter_may_not_do_is_hidden_and_refused(sessions, signed_in, d
     took = page.request.post(f"{live_server}/desk/queue/next", form={"csrf_token": token})
     assert took.status == 403 and "may not check claims" in took.text()
     assert load_claim_desk(sessions, rita, ids[0]).history == []
+
+
+def test_the_queue_page_leaves_out_drafts_the_editor_wrote_a_revision_of(sessions, signed_in, desk_user):
+    rita = author(sessions)
+    _, others = draft_with_claims(sessions, rita, "Fact number 0 is true. Fact number 1 is true.",
+                                  [(0, 20), (22, 42)], external_id="other")
+    draft_with_claims(sessions, rita, "Rita wrote 40 people.", [(0, 20)], external_id="revised")
+    eddy = sign_in(sessions, desk_user("eddy", "editor", "politics"), PASSWORD)
+    # An editor of the desk posts a revision of the reporter's draft: they are one of its authors now.
+    _, mine = draft_with_claims(sessions, eddy, "Eddy edited: 41 people.", [(0, 22)], external_id="revised")
+    desk_user("edna", "editor", "politics")
+
+    page = signed_in("eddy")
+    page.goto("/desk/queue")
+    rows = page.locator("table.queue-table tbody tr")
+    assert sorted(int(r.get_attribute("data-claim-id")) for r in rows.all()) == sorted(others)
+    assert page.locator("table.counts tfoot td").inner_text() == "2"
+    # Another editor of the desk sees the revised draft's claim too.
+    colleague = signed_in("edna")
+    colleague.goto("/desk/queue")
+    listed = colleague.locator("table.queue-table tbody tr")
+    assert sorted(int(r.get_attribute("data-claim-id")) for r in listed.all()) == sorted(others + mine)
+    for _ in others:
+        page.goto("/desk/queue")
+        page.get_by_role("button", name="Take next claim").click()
+        page.wait_for_url(re.compile(r"/desk/claims/\d+"))
+        assert claim_id_of(page) in others
+    page.goto("/desk/queue")
+    page.get_by_role("button", name="Take next claim").click()
+    page.wait_for_url(re.compile(r"/desk/queue"))
+    assert page.get_by_text("Nothing is left in the queue for you.").count() >= 1

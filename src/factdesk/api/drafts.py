@@ -50,7 +50,11 @@ class Drafts(MethodView):
     def post(self, data: dict[str, Any]):
         """Submit a draft, or a new revision of the draft with the same `external_id`.
 
-        Answers 202 with a Location once the text is stored; extraction runs in a worker.
+        Answers 202 with a Location once the text is stored; extraction runs in a worker. A revision of an
+        existing draft is taken only from its authors (whoever submitted one of its revisions) and editors of
+        its desk (an editor without a desk: any desk); anyone else gets 403 (`errors.reason` `not_author` or
+        `desk`) and nothing is stored. Whoever submits a revision becomes an author: they may no longer check
+        the draft's claims or approve it.
         """
         submitted = drafts_service.submit_draft(sessions(), current_actor(), Submission(**data))
         status = 202 if submitted.created_revision else 200

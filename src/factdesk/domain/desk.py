@@ -1,15 +1,16 @@
-"""The checking desk's rules: who may lease, renew, release or rate a claim, in which state, and approve a draft."""
+"""The checking desk's rules: who may lease, renew, release or rate a claim, in which state, approve a draft, and
+revise someone else's draft."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from .actors import Actor
 from .gate import Blocker
-from .roles import Permission, is_author
+from .roles import Permission, Role, is_author
 from .states import ClaimStatus, DraftStatus, TransitionError, next_claim_status, next_draft_status
 
 
@@ -44,7 +45,7 @@ class ClaimSituation:
     holder_id: int | None
     lease_expires_at: datetime | None
     current: bool  # the claim belongs to its draft's current revision
-    author_id: int | None
+    author_ids: frozenset[int]  # everyone who wrote a revision of the draft (roles.authors_of)
     desk: str | None
 
 
@@ -66,8 +67,8 @@ def decide_claim_action(action: ClaimAction, actor: Actor, claim: ClaimSituation
     """The claim's status after `action` by `actor`. Raises Refusal when the rules say no."""
     if not actor.can(Permission.CHECK):
         raise _forbidden("role", f"role {actor.role!r} may not check claims")
-    if is_author(actor.id, claim.author_id):
-        raise _forbidden("author", "the draft's author may not check its claims")
+    if is_author(actor.id, claim.author_ids):
+        raise _forbidden("author", "the draft's authors (whoever wrote a revision of it) may not check its claims")
     if not claim.current or claim.status == ClaimStatus.RETIRED:
         raise _conflict("stale_revision", "the claim belongs to a superseded revision of its draft")
     status = effective_status(claim.status, claim.lease_expires_at, now)
@@ -120,17 +121,19 @@ def _not_mine_code(claim: ClaimSituation, status: ClaimStatus) -> str:
     return "not_leased"
 
 
-def check_approver(actor: Actor, author_id: int | None) -> None:
-    """Raises Refusal unless `actor` may approve a draft written by `author_id`."""
+def check_approver(actor: Actor, author_ids: Set[int]) -> None:
+    """Raises Refusal unless `actor` may approve a draft whose authors are `author_ids`."""
     if not actor.can(Permission.APPROVE):
         raise _forbidden("role", f"role {actor.role!r} may not approve drafts")
-    if is_author(actor.id, author_id):
-        raise _forbidden("author", "the draft's author may not approve it")
+    if is_author(actor.id, author_ids):
+        raise _forbidden("author", "the draft's authors (whoever wrote a revision of it) may not approve it")
 
 
-def decide_approval(actor: Actor, author_id: int | None, draft_status: str, blockers: Sequence[Blocker]) -> DraftStatus:
+def decide_approval(
+    actor: Actor, author_ids: Set[int], draft_status: str, blockers: Sequence[Blocker]
+) -> DraftStatus:
     """The draft's status once approved. Raises Refusal (code "blockers" while any claim blocks)."""
-    check_approver(actor, author_id)
+    check_approver(actor, author_ids)
     if DraftStatus(draft_status) in (DraftStatus.RECEIVED, DraftStatus.EXTRACTING):
         raise _conflict("not_extracted", "the current revision's claims are not extracted yet")
     if blockers:
@@ -139,3 +142,24 @@ def decide_approval(actor: Actor, author_id: int | None, draft_status: str, bloc
         return next_draft_status(draft_status, DraftStatus.APPROVED)
     except TransitionError as exc:
         raise _conflict("state", str(exc)) from None
+
+
+def check_reviser(actor: Actor, author_ids: Set[int], desk: str | None, source: str) -> None:
+    """Raises Refusal unless `actor` may store a new revision of an existing draft: one of its authors, an
+    editor (or admin) of its desk (of any desk when they have none), or the integration whose CMS the draft
+    comes from (`source` is the integration's name, or "api" for REST drafts). Whoever revises becomes an
+    author, and so may no longer check or approve it. Anyone else is refused, never silently let overwrite
+    a colleague's text."""
+    if not actor.can(Permission.SUBMIT_DRAFT):
+        raise _forbidden("role", f"role {actor.role!r} may not submit drafts")
+    if is_author(actor.id, author_ids):
+        return
+    if actor.role == Role.INTEGRATION:
+        if source == actor.name:
+            return
+        raise _forbidden("not_author", "an integration revises only the drafts its own CMS sends")
+    if actor.can(Permission.SUPERVISE):
+        if may_check_desk(actor, desk):
+            return
+        raise _forbidden("desk", f"editors of desk {actor.desk!r} may not revise this draft")
+    raise _forbidden("not_author", "only the draft's authors and its desk's editors may revise it")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Set
 from enum import StrEnum
 
 
@@ -41,6 +42,12 @@ def can(role: str, permission: Permission) -> bool:
         return False
 
 
-def is_author(actor_id: int | None, author_id: int | None) -> bool:
-    """Separation of duties: a draft's author never records verdicts on its claims and never approves it."""
-    return actor_id is not None and actor_id == author_id
+def authors_of(author_id: int | None, submitter_ids: Iterable[int | None]) -> frozenset[int]:
+    """A draft's authors: whoever created it and everyone who submitted a revision of it (by REST, or the
+    integration's user for a CMS save). An editor who rewrites a reporter's text is one of its authors."""
+    return frozenset(i for i in (author_id, *submitter_ids) if i is not None)
+
+
+def is_author(actor_id: int | None, authors: Set[int]) -> bool:
+    """Separation of duties: a draft's authors never record verdicts on its claims and never approve it."""
+    return actor_id is not None and actor_id in authors

@@ -74,6 +74,8 @@ class Revision(Base):
     reference_date: Mapped[date | None] = mapped_column(Date())
     source_version: Mapped[str | None] = mapped_column(String(200))
     source_meta: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # Who submitted it: the REST caller, or the integration's user for a CMS save. Every submitter is one of
+    # the draft's authors (domain.roles.authors_of).
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     extracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -84,4 +86,7 @@ class Revision(Base):
         UniqueConstraint("draft_id", "number", name="uq_revisions_draft_id_number"),
         Index("ix_revisions_content_hash", "draft_id", "content_hash"),
         Index("ix_revisions_unextracted", "extracted_at"),
+        # Everyone who submitted a revision is an author: the lease asks "did this checker write any revision
+        # of this draft?" for each candidate claim (services.authors.revised_by).
+        Index("ix_revisions_created_by_id_draft_id", "created_by_id", "draft_id"),
     )

@@ -27,6 +27,7 @@ from ..domain.gate import (
 )
 from ..models import Approval, Claim, Draft, Revision
 from . import audit, notifications
+from .authors import draft_authors
 from .claims_access import lock_draft, refusal_error
 from .drafts import find_draft
 from .errors import Conflict, Invalid
@@ -103,9 +104,10 @@ def approve_draft(
 def _approve(
     session: Session, actor: Actor, draft_id: int, overrides: dict[int, str], content_hash: str | None
 ) -> Approval:
-    draft = lock_draft(session, draft_id)
+    draft = lock_draft(session, draft_id)  # a revision's save locks it too: the author set holds until commit
+    authors = draft_authors(session, draft)
     try:
-        check_approver(actor, draft.author_id)
+        check_approver(actor, authors)
     except Refusal as refusal:
         raise refusal_error(refusal) from None
     revision = draft.current_revision
@@ -122,7 +124,7 @@ def _approve(
     blockers = find_blockers(claims, overrides)
     was_open = gate_for_current(session, draft).publishable
     try:
-        status = decide_approval(actor, draft.author_id, draft.status, blockers)
+        status = decide_approval(actor, authors, draft.status, blockers)
     except Refusal as refusal:
         raise refusal_error(refusal, **_blocker_details(blockers)) from None
     ratings = {c.claim_id: c.rating for c in claims}

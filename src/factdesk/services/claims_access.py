@@ -17,6 +17,7 @@ from ..domain.desk import ClaimAction, ClaimSituation, Refusal, decide_claim_act
 from ..domain.states import ClaimStatus
 from ..models import Claim, Draft
 from . import audit
+from .authors import draft_authors
 from .errors import Conflict, Forbidden, NotFound, ServiceError
 
 
@@ -47,13 +48,14 @@ def lock_claim(session: Session, claim_id: int, *, with_draft: bool = False) -> 
     return claim, draft
 
 
-def situation(claim: Claim, draft: Draft) -> ClaimSituation:
+def situation(claim: Claim, draft: Draft, author_ids: frozenset[int]) -> ClaimSituation:
+    """The claim as the desk's rules see it; `author_ids` is the draft's author set (services.authors)."""
     return ClaimSituation(
         status=claim.status,
         holder_id=claim.leased_by_id,
         lease_expires_at=claim.lease_expires_at,
         current=claim.revision_id == draft.current_revision_id,
-        author_id=draft.author_id,
+        author_ids=author_ids,
         desk=draft.desk,
     )
 
@@ -114,7 +116,7 @@ def decide_on_claim(
     """The claim's status after `action`, by the desk's rules; a lease that ran out is ended (and audited)
     first. Raises Forbidden or Conflict with the rule's reason, changing nothing."""
     try:
-        target = decide_claim_action(action, actor, situation(claim, draft), now)
+        target = decide_claim_action(action, actor, situation(claim, draft, draft_authors(session, draft)), now)
     except Refusal as refusal:
         raise refusal_error(refusal, claim_id=claim.id) from None
     end_expired_lease(session, actor, claim, now)

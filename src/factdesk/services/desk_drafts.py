@@ -21,7 +21,7 @@ from ..domain.actors import Actor
 from ..domain.desk import Refusal, check_approver, decide_approval, effective_status
 from ..domain.gate import NO_VERDICT, ClaimRating, find_blockers
 from ..domain.ratings import blocks
-from ..domain.roles import is_author
+from ..domain.roles import authors_of, is_author
 from ..domain.states import ClaimStatus
 from ..models import Approval, AuditEvent, Claim, Draft, Revision, Verdict, utcnow
 from .approvals import gate_of, latest_approval
@@ -344,7 +344,8 @@ def get_draft_desk(sessions: Sessions, actor: Actor, draft_id: int, *, now: date
         overrides = _current_overrides(approval, draft.current_revision_id)
         claims = [_desk_claim(c, latest.get(c.id), overrides, names, now) for c in current]
         by_id = {c.id: c for c in claims}
-        chance = _approval_chance(actor, draft, [r for r in ratings if r.claim_id in by_id], by_id)
+        authors = authors_of(draft.author_id, (r.created_by_id for r in revisions))
+        chance = _approval_chance(actor, draft, authors, [r for r in ratings if r.claim_id in by_id], by_id)
         texts = {cid: text for cid, _, _, _, text in all_claims}
         return DraftDesk(
             id=draft.id, title=draft.title, external_id=draft.external_id, status=draft.status, desk=draft.desk,
@@ -423,20 +424,21 @@ def segments(text: str, claims: list[Claim], by_id: dict[int, DeskClaim]) -> lis
     return out
 
 
-def _approval_chance(actor: Actor, draft: Draft, ratings: list[ClaimRating],
+def _approval_chance(actor: Actor, draft: Draft, authors: frozenset[int], ratings: list[ClaimRating],
                      by_id: dict[int, DeskClaim]) -> ApprovalChance:
     try:
-        check_approver(actor, draft.author_id)
+        check_approver(actor, authors)
     except Refusal as refusal:
-        # The author is told why; any other role that never approves does not see the form at all.
-        shown = refusal.code == "author" or is_author(actor.id, draft.author_id)
-        reason = "You wrote this draft: its author may not approve it." if shown else refusal.message
+        # An author is told why; any other role that never approves does not see the form at all.
+        shown = refusal.code == "author" or is_author(actor.id, authors)
+        wrote = "this draft" if actor.id == draft.author_id else "a revision of this draft"
+        reason = f"You wrote {wrote}: its author may not approve it." if shown else refusal.message
         return ApprovalChance(shown, False, "author" if shown else refusal.code, reason, [])
     blockers = find_blockers(ratings)
     unchecked = [b for b in blockers if b.reason == NO_VERDICT]
     needed = [by_id[b.claim_id] for b in blockers if b.reason != NO_VERDICT and b.claim_id in by_id]
     try:
-        decide_approval(actor, draft.author_id, draft.status, unchecked)
+        decide_approval(actor, authors, draft.status, unchecked)
     except Refusal as refusal:
         reason = refusal.message
         if refusal.code == "blockers":

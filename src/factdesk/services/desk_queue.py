@@ -11,15 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import Sessions, unit_of_work
 from ..domain.actors import Actor
-from ..domain.desk import ClaimAction, Refusal, decide_claim_action, effective_status
+from ..domain.desk import ClaimAction, ClaimSituation, Refusal, decide_claim_action, effective_status
 from ..domain.roles import Permission
 from ..domain.states import ClaimStatus
 from ..models import Claim, Draft, Revision, Verdict, utcnow
+from .authors import draft_authors, not_written_by, written_by
 from .claims_access import situation
 from .errors import Forbidden, NotFound
 from .queue import QueueFilter, waiting_claims
@@ -82,13 +83,13 @@ def load_desk_queue(
 
 
 def _mine(query: Any, actor: Actor) -> Any:
-    """As the lease's candidate query: never the actor's own drafts (ids start at 1, so 0 means no author)."""
-    return query.where(func.coalesce(Draft.author_id, 0) != (actor.id or -1))
+    """As the lease's candidate query: never a draft the actor wrote any revision of."""
+    return query.where(not_written_by(actor.id or -1))
 
 
 def _theirs(query: Any, actor: Actor) -> Any:
-    """Only the actor's own drafts: what `_mine` leaves out."""
-    return query.where(Draft.author_id == (actor.id or -1))
+    """Only the drafts the actor wrote: what `_mine` leaves out."""
+    return query.where(written_by(actor.id or -1))
 
 
 def _less(counts: list[QueueCount], own: list[QueueCount]) -> list[QueueCount]:
@@ -149,7 +150,7 @@ class ClaimDesk:
 
 
 def load_claim_desk(sessions: Sessions, actor: Actor, claim_id: int, *, now: datetime | None = None) -> ClaimDesk:
-    """One claim for the claim page, in five queries (read only). Raises NotFound."""
+    """One claim for the claim page, in six queries (read only). Raises NotFound."""
     now = now or utcnow()
     with unit_of_work(sessions) as session:
         found = session.execute(
@@ -167,7 +168,8 @@ def load_claim_desk(sessions: Sessions, actor: Actor, claim_id: int, *, now: dat
         ))
         names = user_names(session, [*(v.checker_id for v in verdicts), claim.leased_by_id])
         history = _history(verdicts, chain, claim.id, names)
-        allowed = {a: _refusal(a, actor, claim, draft, now) for a in ClaimAction if a != ClaimAction.LEASE}
+        seen = situation(claim, draft, draft_authors(session, draft))
+        allowed = {a: _refusal(a, actor, seen, now) for a in ClaimAction if a != ClaimAction.LEASE}
         status = effective_status(claim.status, claim.lease_expires_at, now)
         latest = history[0].verdict if history and history[0].this_claim else None
         return ClaimDesk(
@@ -185,9 +187,9 @@ def load_claim_desk(sessions: Sessions, actor: Actor, claim_id: int, *, now: dat
         )
 
 
-def _refusal(action: ClaimAction, actor: Actor, claim: Claim, draft: Draft, now: datetime) -> str | None:
+def _refusal(action: ClaimAction, actor: Actor, seen: ClaimSituation, now: datetime) -> str | None:
     try:
-        decide_claim_action(action, actor, situation(claim, draft), now)
+        decide_claim_action(action, actor, seen, now)
     except Refusal as refusal:
         return refusal.message
     return None

@@ -35,12 +35,13 @@ from sqlalchemy.orm import Session
 from ..db import Sessions, unit_of_work
 from ..domain.actors import Actor
 from ..domain.desk import ClaimAction, ClaimSituation, Refusal, decide_claim_action
-from ..domain.roles import Permission
+from ..domain.roles import Permission, authors_of
 from ..domain.states import ClaimStatus, DraftStatus
 from ..models import AuditEvent, Claim, Draft, User, utcnow
 from ..models.base import JSONType, UTCDateTime
 from ..models.claims import WAITING
 from . import audit
+from .authors import not_written_by
 from .claims_access import decide_on_claim, end_expired_lease, lock_claim, move_lease, refusal_error
 from .errors import Conflict, Forbidden
 from .read_models import ClaimView, DraftBrief, claim_view, draft_brief
@@ -127,9 +128,9 @@ def lease_next_claim(
     """Lease the most urgent waiting claim `actor` may check; returns it with its draft, or None when nothing
     is left for them (a claim the rules would refuse them is skipped, never named).
 
-    Skips claims of drafts the actor wrote and, for a checker with a desk, other desks' drafts. On
-    PostgreSQL the cap is counted, the claim chosen (`FOR NO KEY UPDATE SKIP LOCKED`, so concurrent callers
-    each get a different claim without waiting on each other), leased and audited in one statement (see
+    Skips claims of drafts the actor wrote any revision of and, for a checker with a desk, other desks'
+    drafts. On PostgreSQL the cap is counted, the claim chosen (`FOR NO KEY UPDATE SKIP LOCKED`, so concurrent
+    callers each get a different claim without waiting on each other), leased and audited in one statement (see
     `_lease_statement`); on SQLite the transaction is BEGIN IMMEDIATE and these are separate statements.
     Raises Forbidden (role), Conflict (the actor already holds `cap` leases). Each call leases another claim.
     """
@@ -175,11 +176,15 @@ def _lease_next(
                   **{k: chosen._mapping[k] for k in _DRAFT}}
     row = SimpleNamespace(**values)
     # The statement applied the rules already; deciding again on what it saw keeps domain/ authoritative
-    # (a refusal raises, and the unit of work rolls the lease and its audit events back).
+    # (a refusal raises, and the unit of work rolls the lease and its audit events back). Of the draft's
+    # authors it returns the creator only: that the actor wrote none of its revisions is the statement's own
+    # condition (services.authors.not_written_by). Returning that test as a column too would not be a second
+    # opinion, and PostgreSQL evaluates it by reading every revision the actor ever wrote.
+    authors = authors_of(row.d_author, ())
     try:
         decide_claim_action(ClaimAction.LEASE, actor, ClaimSituation(
             status=row.before_status, holder_id=row.before_leased_by_id,
-            lease_expires_at=row.before_lease_expires_at, current=True, author_id=row.d_author, desk=row.d_desk,
+            lease_expires_at=row.before_lease_expires_at, current=True, author_ids=authors, desk=row.d_desk,
         ), now)
     except Refusal as refusal:
         raise refusal_error(refusal, claim_id=row.id) from None
@@ -227,9 +232,9 @@ def _candidate(by_desk: bool, by_type: bool, by_draft: bool, actor_has_desk: boo
             Draft.id.label("d_id"), Draft.title.label("d_title"), Draft.desk.label("d_desk"),
             Draft.deadline.label("d_deadline"), Draft.status.label("d_status"), Draft.author_id.label("d_author"),
         )
-        # Not `author_id IS NULL OR author_id != $1`: a prepared statement's generic plan estimates that as
-        # "almost no row" when few people write (ids start at 1, so 0 stands for no author).
-        .where(func.coalesce(Draft.author_id, 0) != actor_id)
+        # Never a draft the actor wrote any revision of: a probe of the revisions' (draft_id, created_by_id)
+        # index per candidate, as the walk goes.
+        .where(not_written_by(actor_id))
         # A literal, not a parameter: with `LIMIT $n` PostgreSQL cannot cost a generic plan for the prepared
         # statement, so it plans every lease afresh (about 2 ms of server time, more than running it).
         .limit(literal_column("1", Integer))

@@ -11,11 +11,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.actors import Actor
+from ..domain.desk import Refusal, check_reviser
 from ..domain.roles import Permission
 from ..domain.states import DraftStatus, next_draft_status
 from ..extraction import normalize
 from ..models import Approval, Claim, Draft, Revision, utcnow
 from . import audit, outbox
+from .authors import draft_authors
+from .claims_access import refusal_error
 from .errors import Forbidden, Invalid
 from .notifications import notify_gate_change
 from .storage_limits import check_fields
@@ -79,8 +82,9 @@ class Prepared:
 
 def prepare_revision(session: Session, actor: Actor, sub: Submission) -> Prepared:
     """Check a submission and find its draft, locked until the transaction ends so that two saves of one draft
-    are stored in turn. Raises Forbidden (the actor may not submit), Invalid (format, a field that cannot be
-    stored or used later (services.storage_limits), no text).
+    are stored in turn. Raises Forbidden (the actor may not submit, or may not revise that draft:
+    domain.desk.check_reviser), Invalid (format, a field that cannot be stored or used later
+    (services.storage_limits), no text).
     """
     if not actor.can(Permission.SUBMIT_DRAFT):
         raise Forbidden(f"role {actor.role!r} may not submit drafts")
@@ -102,6 +106,12 @@ def prepare_revision(session: Session, actor: Actor, sub: Submission) -> Prepare
             select(Draft).where(Draft.source == sub.source, Draft.external_id == sub.external_id)
             .with_for_update(key_share=True)
         )
+    if draft is not None:
+        # Before anything is stored, the metadata included: someone else's draft is refused, never overwritten.
+        try:
+            check_reviser(actor, draft_authors(session, draft), draft.desk, draft.source)
+        except Refusal as refusal:
+            raise refusal_error(refusal, draft_id=draft.id) from None
     return Prepared(normalized.text, content_hash(normalized.text), draft)
 
 
@@ -115,7 +125,8 @@ def save_revision(
     Extraction is queued through the outbox, `debounce` seconds out, replacing any extraction of the
     draft's older revisions still waiting. A new current text closes an open gate. Pass `prepared` when the
     submission was checked and its draft locked already (services.cms_saves does, to place a CMS save among
-    the draft's earlier saves first). Raises Forbidden, Invalid.
+    the draft's earlier saves first). Whoever submits a revision becomes one of the draft's authors
+    (`created_by_id`). Raises Forbidden, Invalid.
     """
     if prepared is None:
         prepared = prepare_revision(session, actor, sub)
