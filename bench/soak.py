@@ -3,7 +3,7 @@
     .venv/bin/python bench/soak.py [--seconds 300] [--gunicorn-workers 2]
 
 Runs the API under gunicorn (as docker-compose does) and `factdesk worker --beat` (which starts the
-large-draft worker beside it) on PostgreSQL (its own database, `factdesk_bench_soak`) and Redis (database 12),
+large-draft worker beside it) on PostgreSQL (its own database, `factdesk_bench_soak`) and Redis (database 3),
 never the test ones. Meanwhile, over HTTP on 127.0.0.1: reporters post and revise drafts (Wikinews articles),
 a CMS sends signed saves to 40 documents, checkers lease claims and record verdicts, an editor approves what
 is fully checked and asks the gate, a reader lists the queue, drafts and /metrics; halfway, a reporter posts
@@ -40,7 +40,7 @@ from ingest import start_gunicorn, stop
 ROOT = Path(__file__).resolve().parent.parent
 WIKINEWS = ROOT.parent / "shared" / "data" / "wikinews-2020" / "wikinews_2020.csv"
 BENCH_DB = "factdesk_bench_soak"
-BROKER = "redis://127.0.0.1:6379/12"
+BROKER = "redis://127.0.0.1:6379/3"
 SECRET = "soak-secret-0123456789abcdef"
 PORT = 8731
 LARGE = "The city paid $3 million. " * 75_000
