@@ -301,17 +301,20 @@ def lecun_text() -> str:
 
 
 class WorkerProcess:
-    """A real `factdesk worker --beat` subprocess, in its own process group so it can be killed whole."""
+    """A real `factdesk worker --beat` subprocess, in its own process group so it can be killed whole.
+    `args` go to the command (`--large-concurrency 0`: no second process for large drafts)."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.env, self.log_path = env, log_path
+    def __init__(self, env: dict[str, str], log_path: Path, args: tuple[str, ...] = ()) -> None:
+        self.env, self.log_path, self.args = env, log_path, args
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        # A second start would leave the first process running, unseen by kill() and stop().
+        assert self.proc is None or self.proc.poll() is not None, "the worker is running already"
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "factdesk.cli", "worker", "--beat", "--concurrency", "1"],
+                [sys.executable, "-m", "factdesk.cli", "worker", "--beat", "--concurrency", "1", *self.args],
                 env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
         deadline = time.monotonic() + 90

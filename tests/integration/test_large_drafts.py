@@ -11,7 +11,10 @@ from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
 
-LARGE = "The city paid $3 million. " * 11_800  # about 300 KB
+# One claim-dense sentence, repeated: the hostile draft of issue 12 (tests/faults/test_large_draft.py sends it
+# 75,000 times, 1.9 MB).
+HOSTILE = "The city paid $3 million. "
+LARGE = HOSTILE * 11_800  # about 300 KB
 
 
 def extracted_at(sessions, revision_id):  # type: ignore[no-untyped-def]

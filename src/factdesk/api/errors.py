@@ -6,11 +6,12 @@ import logging
 from typing import Any
 
 import marshmallow as ma
-from flask import Flask, jsonify
+from flask import Flask, jsonify, render_template, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..logs import current_request_id
+from ..services import failures
 from ..services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,10 @@ CODES = {
     500: "internal_error",
     503: "unavailable",
 }
+
+# What a 503 asks a client to wait before retrying: long enough for a database failover or restart to be
+# underway, short enough that a CMS's retry lands soon after it is back.
+RETRY_AFTER_SECONDS = 5
 
 
 class ErrorSchema(ma.Schema):
@@ -82,5 +87,30 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return app.extensions["factdesk.api"].handle_http_exception(error)
+        dependency = failures.unavailable(error)
+        if dependency is not None:
+            # One line, no traceback: an outage fails every request, and it is the dependency's story, not ours.
+            log.warning("%s %s: the %s is unavailable: %s", request.method, request.path, dependency,
+                        _first_line(error))
+            return unavailable_response(f"The {dependency} is unavailable")
+        reason = failures.refused_value(error)
+        if reason is not None:  # a value the door's checks let through: the same request always fails
+            log.warning("%s %s: the database refused a value: %s", request.method, request.path, reason,
+                        exc_info=error)
+            return error_response(422, f"A value in the request cannot be stored: {reason}.")
         log.exception("unhandled error")
         return error_response(500, "Internal error")
+
+
+def unavailable_response(reason: str):
+    """503 with Retry-After: a dependency is down, retry shortly. The desk's pages get a page, not JSON."""
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if request.blueprint == "desk":
+        page = render_template("error.html", title="Try again shortly",
+                               message=f"{reason}. Try again in a few seconds.")
+        return page, 503, headers
+    return error_response(503, f"{reason}; retry after {RETRY_AFTER_SECONDS} seconds.", headers=headers)
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [""])[0][:300] or type(error).__name__

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 
 from ..services.health import check_broker, check_database
-from .errors import error_response
+from .errors import RETRY_AFTER_SECONDS, error_response
 
 blp = Blueprint("health", __name__)
 
@@ -29,4 +29,4 @@ def readyz():
     if all(v == "ok" for v in checks.values()):
         return jsonify({"status": "ok", "checks": checks})
     return error_response(503, "A dependency is down", code="unavailable", errors=checks,
-                          headers={"Retry-After": "5"})
+                          headers={"Retry-After": str(RETRY_AFTER_SECONDS)})

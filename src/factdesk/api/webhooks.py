@@ -22,7 +22,7 @@ from ..services import inbox as inbox_service
 from ..services import integrations as integrations_service
 from ..services.integrations import IntegrationView
 from ..services.revisions import SaveOutcome
-from .errors import error_response
+from .errors import error_response, unavailable_response
 from .limits import client_address, failure_limiter
 from .schemas import WebhookResultSchema
 
@@ -184,6 +184,6 @@ class CmsWebhook(MethodView):
             answer = inbox_service.receive_saves(runtime.inbox_writer, runtime.drain_signal, view.id, saves)
         except inbox_service.NotStored as exc:  # the database is down or too slow: the CMS must retry
             log.warning("webhook %s: could not store the save: %s", integration, exc)
-            return error_response(503, "The save could not be stored; retry shortly.", headers={"Retry-After": "5"})
+            return unavailable_response("The save could not be stored")
         return ({"status": answer.status, "saves": [r.__dict__ for r in answer.receipts]},
                 202 if answer.status == SaveOutcome.ACCEPTED else 200)

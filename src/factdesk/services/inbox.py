@@ -27,6 +27,7 @@ from ..cms import Save
 from ..db import Sessions, unit_of_work
 from ..extraction import normalize
 from ..models import CmsInboxItem, Integration, utcnow
+from . import failures
 from .cms_saves import NO_PREDECESSOR, NOT_LIVE, Earlier, place, receive_save
 from .errors import Invalid, ServiceError
 from .integrations import IntegrationView, integration_view
@@ -85,7 +86,8 @@ def receive_saves(store: SaveStore, drain: DrainRequest, integration_id: int, sa
     `InboxWriter`, the hook's unit of work) and ask the workers, through `drain`, to place them.
 
     Raises Invalid when a save cannot be stored (nothing of the delivery is), NotStored when the database
-    could not store them. Safe to repeat: a redelivered save is answered DUPLICATE and stored once.
+    could not store them now (down, too slow, anything a retry may get past). Safe to repeat: a redelivered
+    save is answered DUPLICATE and stored once.
     """
     if not saves:
         return Answer(SaveOutcome.IGNORED, [])
@@ -93,6 +95,9 @@ def receive_saves(store: SaveStore, drain: DrainRequest, integration_id: int, sa
     try:
         receipts = store.store(integration_id, checked)
     except Exception as exc:
+        reason = failures.refused_value(exc)
+        if reason is not None:  # a value check_save missed: the CMS must not retry it for ever (as a 503 asks)
+            raise Invalid(f"A save cannot be stored: {reason}") from exc
         raise NotStored(str(exc)) from exc
     if any(r.receipt is not None for r in receipts):
         drain.notify()
