@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from ..db import Sessions, unit_of_work
 from ..domain.actors import Actor
@@ -29,7 +29,7 @@ from .drafts import filter_drafts, find_draft
 from .errors import NotFound
 from .read_models import latest_verdicts, user_names
 
-AUDIT_SHOWN = 150  # the newest events a draft page lists
+AUDIT_SHOWN = 50  # the newest events a draft page lists (the REST audit log pages through them all)
 
 
 # --- the drafts list ---------------------------------------------------------------------------------------
@@ -318,7 +318,8 @@ def get_draft_desk(sessions: Sessions, actor: Actor, draft_id: int, *, now: date
         revision = draft.current_revision
         approval = latest_approval(session, draft.id)
         revision_claims = list(session.scalars(
-            select(Claim).where(Claim.revision_id == draft.current_revision_id).order_by(Claim.start, Claim.id)
+            select(Claim).options(load_only(*_CLAIM_COLUMNS))
+            .where(Claim.revision_id == draft.current_revision_id).order_by(Claim.start, Claim.id)
         )) if revision is not None else []
         latest = latest_verdicts(session, [c.id for c in revision_claims])
         ratings = [ClaimRating(c.id, c.status, latest[c.id].rating if c.id in latest else None)
@@ -329,8 +330,11 @@ def get_draft_desk(sessions: Sessions, actor: Actor, draft_id: int, *, now: date
             select(Claim.id, Claim.revision_id, Claim.previous_claim_id, Claim.fingerprint, Claim.text)
             .where(Claim.draft_id == draft.id)
         ))
-        revisions = list(session.scalars(select(Revision).where(Revision.draft_id == draft.id)
-                                         .order_by(Revision.number)))
+        # Not their texts: a draft may have many revisions, and the page shows the current one's only.
+        revisions = list(session.scalars(
+            select(Revision).options(load_only(*_REVISION_COLUMNS)).where(Revision.draft_id == draft.id)
+            .order_by(Revision.number)
+        ))
         timeline_total = session.scalar(select(func.count()).where(AuditEvent.draft_id == draft.id)) or 0
         events = list(session.scalars(
             select(AuditEvent).where(AuditEvent.draft_id == draft.id).order_by(AuditEvent.id.desc()).limit(AUDIT_SHOWN)
@@ -376,6 +380,14 @@ def get_draft_desk(sessions: Sessions, actor: Actor, draft_id: int, *, now: date
             timeline_total=timeline_total,
             approval_key=_approval_key(draft, revision, claims, approval),
         )
+
+
+# What the page reads of each claim and revision: not the claims' normalised values, sentences and reasons, nor
+# the revisions' texts, which were most of the draft page's time (JSON to decode, objects to fill).
+_CLAIM_COLUMNS = (Claim.id, Claim.type, Claim.text, Claim.status, Claim.lease_expires_at, Claim.spans, Claim.start,
+                  Claim.end)
+_REVISION_COLUMNS = (Revision.id, Revision.draft_id, Revision.number, Revision.format, Revision.content_hash,
+                     Revision.created_by_id, Revision.created_at, Revision.extracted_at)
 
 
 def _current_overrides(approval: Approval | None, current_revision_id: int | None) -> dict[int, str]:

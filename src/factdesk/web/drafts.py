@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
@@ -109,12 +109,16 @@ def _refusal_text(exc: ServiceError) -> str:
 
 
 def _helpers() -> dict[str, Any]:
-    return {"claim_url": claim_url, "gate_reasons": GATE_REASONS, "describe": describe}
+    return {"claim_url": claim_urls(), "gate_reasons": GATE_REASONS, "describe": describe}
 
 
-def claim_url(claim_id: int) -> str | None:
-    """The claim page's address, when the desk has claim pages."""
-    return url_for("desk.claim", claim_id=claim_id) if "desk.claim" in current_app.view_functions else None
+def claim_urls() -> Callable[[int], str | None]:
+    """The claim pages' addresses (None when the desk has no claim pages), built once per page: a draft page
+    links every claim, and url_for for each of 200 claims was a tenth of the page's time."""
+    if "desk.claim" not in current_app.view_functions:
+        return lambda claim_id: None
+    prefix = url_for("desk.claim", claim_id=1).removesuffix("1")
+    return lambda claim_id: f"{prefix}{claim_id}"
 
 
 def describe(e: TimelineEntry) -> str:
