@@ -240,7 +240,8 @@ def extract(file: Path, output: str, input_format: str | None, reference_date) -
 def api(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the API with gunicorn."""
     os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
-                               "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+                               "--workers", str(workers), "--threads", str(threads),
+                               "--worker-class", "factdesk.wiring.gunicorn_worker.JsonErrorsWorker",
                                "--access-logfile", "-",
                                "--graceful-timeout", "20", "factdesk.wsgi:app"])
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..services.approvals import GateResult, approve_draft, check_gate
 from ..services.read_models import ApprovalView
 from .auth import SECURITY, current_actor, require_token
 from .desk_schemas import ApproveInSchema, GateQuerySchema, GateSchema
 from .drafts import sessions
+from .parsing import Blueprint
 from .schemas import ApprovalSchema
 
 blp = Blueprint("approvals", __name__, url_prefix="/api/v1", description="Approval and the publish gate")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..services.audit import AuditEventView, list_audit
 from .auth import SECURITY, require_token
 from .desk_schemas import AuditEventSchema, AuditQuerySchema
 from .drafts import sessions
+from .parsing import Blueprint
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="The append-only audit log")
 require_token(blp)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..services.queue import release_claim, renew_lease
 from ..services.read_models import ClaimView
@@ -13,6 +12,7 @@ from ..services.verdicts import RecordedVerdict, VerdictInput, record_verdict
 from .auth import SECURITY, current_actor, require_token
 from .desk_schemas import QueueItemSchema, VerdictInSchema, VerdictOutSchema
 from .drafts import sessions
+from .parsing import Blueprint
 from .queue import settings
 
 blp = Blueprint("claims", __name__, url_prefix="/api/v1", description="Verdicts and leases on one claim")

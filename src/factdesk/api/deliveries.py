@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..services import deliveries as deliveries_service
 from ..services.deliveries import DeliveryPage, DeliveryView
 from .auth import SECURITY, current_actor, require_token
+from .parsing import Blueprint
 from .schemas import DeliveryPageSchema, DeliveryQuerySchema, DeliverySchema
 
 if TYPE_CHECKING:

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..services import drafts as drafts_service
 from ..services.read_models import DraftClaims as ClaimList
 from ..services.read_models import DraftPage, DraftView, RevisionView
 from ..services.revisions import Submission
 from .auth import SECURITY, current_actor, require_token
+from .parsing import Blueprint
 from .schemas import (
     ClaimListSchema,
     DraftInSchema,

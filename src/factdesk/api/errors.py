@@ -62,7 +62,9 @@ class FactdeskApi(Api):
             message = "The request has invalid fields; see errors."
         if status == 413:
             message = "The request body is larger than this server accepts."
-        headers = dict(data.get("headers") or {})
+        # The exception's own headers too (405's Allow), but the JSON body brings its own Content-Type.
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        headers.update(data.get("headers") or {})
         if isinstance(error, InternalServerError):
             message = "Internal error"
         return error_response(status, message, errors=errors, headers=headers)

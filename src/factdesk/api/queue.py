@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..config import Settings
 from ..services.queue import QueueFilter, QueuePage, lease_next_claim, list_queue
@@ -14,6 +13,7 @@ from ..services.read_models import ClaimView
 from .auth import SECURITY, current_actor, require_token
 from .desk_schemas import QueueFilterSchema, QueueItemSchema, QueuePageSchema, QueueQuerySchema
 from .drafts import sessions
+from .parsing import Blueprint
 
 blp = Blueprint("queue", __name__, url_prefix="/api/v1", description="The checkers' queue and leases")
 require_token(blp)

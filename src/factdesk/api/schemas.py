@@ -2,18 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC
+from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
 from ..services.errors import Invalid
+from ..services.storable import PROBLEM as UNSTORABLE
+from ..services.storable import storable
 from ..services.storage_limits import DATE_RANGE, MAX_LENGTHS, check_fields
 
 
 class StrictSchema(ma.Schema):
+    """The base of every schema the API loads a request with (JSON bodies and query strings alike, and the desk's
+    verdict form): unknown fields are refused, and so is text a database cannot store, in any field at any
+    depth (services.storable), as a 422 naming the field. Let through, a NUL or half a surrogate pair in a
+    verdict's note, a source's title, an override's reason or a filter reached PostgreSQL and was a 500."""
+
     class Meta:
         unknown = ma.RAISE
+
+    @ma.pre_load
+    def _storable_text(self, data: Any, **_: object) -> Any:
+        problems = _unstorable(data)
+        if problems:
+            raise ma.ValidationError(problems)
+        return data
+
+
+def _unstorable(value: Any) -> Any:
+    """marshmallow's error messages for the text in `value` (loaded JSON or a query string) that a database
+    cannot store, keyed by field name and list index as marshmallow keys them; None when there is none."""
+    if isinstance(value, str):
+        return None if storable(value) else [UNSTORABLE]
+    if isinstance(value, Mapping):
+        items: Iterable[tuple[Any, Any]] = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    found = {key: problem for key, item in items if (problem := _unstorable(item))}
+    return found or None
 
 
 class DraftInSchema(StrictSchema):

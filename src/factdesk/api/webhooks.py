@@ -7,7 +7,6 @@ a worker places it in its draft (services.cms_saves) and extracts it once the dr
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -15,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..cms import InboundRequest, PayloadError, SignatureError, adapt, verify
 from ..services import inbox as inbox_service
@@ -24,6 +22,7 @@ from ..services.integrations import IntegrationView
 from ..services.revisions import SaveOutcome
 from .errors import error_response
 from .limits import client_address, failure_limiter
+from .parsing import BadJson, Blueprint, load_json
 from .schemas import WebhookResultSchema
 
 if TYPE_CHECKING:
@@ -172,8 +171,8 @@ class CmsWebhook(MethodView):
         if request.mimetype != "application/json":
             return error_response(400, "Send the save as JSON (Content-Type: application/json).")
         try:
-            payload = json.loads(body)
-        except ValueError as exc:  # bad UTF-8 included
+            payload = load_json(body)
+        except BadJson as exc:  # bad UTF-8, too deep, a number too long included
             return error_response(400, f"The body is not valid JSON: {exc}.")
         try:
             saves = adapt(view.format, payload, headers)
