@@ -220,3 +220,44 @@ def test_a_method_the_endpoint_does_not_take_is_405_with_allow(client, reporter,
     assert r.status_code == 405 and r.json["code"] == "method_not_allowed"
     assert allowed <= {m.strip() for m in r.headers["Allow"].split(",")}
     assert method not in r.headers["Allow"]
+
+
+# --- numbers past what the database takes, in query parameters and bodies (found by schemathesis) -------------
+
+@pytest.mark.parametrize(("path", "query", "name"), [
+    ("/api/v1/deliveries", {"draft_id": -2199023255553}, "draft_id"),
+    ("/api/v1/deliveries", {"draft_id": 2**31}, "draft_id"),
+    ("/api/v1/deliveries", {"offset": 2**63}, "offset"),
+    ("/api/v1/drafts", {"offset": 2**63}, "offset"),
+    ("/api/v1/queue", {"draft": 2**31}, "draft"),
+    ("/api/v1/drafts/{draft}/audit", {"after_id": 2**63}, "after_id"),
+])
+def test_a_number_past_its_column_in_a_query_is_422(client, desk, path, query, name):
+    editor, draft_id, _ = desk
+    r = client.get(path.format(draft=draft_id), query_string=query, headers=editor)
+    assert r.status_code == 422, r.json
+    assert list(r.json["errors"]["query"]) == [name]
+
+
+def test_an_unknown_draft_status_filter_is_422_not_an_empty_list(client, reporter):
+    r = client.get("/api/v1/drafts", query_string={"status": "in-review"}, headers=reporter)
+    assert r.status_code == 422 and list(r.json["errors"]["query"]) == ["status"]
+
+
+def test_an_override_of_a_claim_id_past_32_bits_is_422(client, desk):
+    editor, draft_id, _ = desk
+    r = client.post(f"/api/v1/drafts/{draft_id}/approve",
+                    json={"overrides": [{"claim_id": 2**31, "reason": "fine"}]}, headers=editor)
+    assert r.status_code == 422
+
+
+def test_a_desk_page_past_the_last_is_empty_not_an_error(client, users):
+    from factdesk.services.users import set_password
+
+    users.make("eddy", "editor")
+    set_password(users.sessions, "eddy", "a long passphrase for eddy")
+    page = client.get("/desk/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    client.post("/desk/login", data={"username": "eddy", "password": "a long passphrase for eddy",
+                                     "csrf_token": token})
+    assert client.get("/desk/drafts", query_string={"page": 10**30}).status_code == 200

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from ..services.audit import AuditEventView, list_audit
 from .auth import SECURITY, require_token
 from .desk_schemas import AuditEventSchema, AuditQuerySchema
+from .documented import errors
 from .drafts import sessions
 from .parsing import Blueprint
 
@@ -18,7 +19,7 @@ require_token(blp)
 
 @blp.route("/drafts/<int:draft_id>/audit")
 class DraftAudit(MethodView):
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, responses=errors({404: "No draft with that id"}))
     @blp.arguments(AuditQuerySchema, location="query")
     @blp.response(200, AuditEventSchema(many=True))
     def get(self, args: dict[str, Any], draft_id: int) -> list[AuditEventView]:

@@ -50,6 +50,8 @@ def error_response(status: int, message: str, *, code: str | None = None, errors
 
 class FactdeskApi(Api):
     ERROR_SCHEMA = ErrorSchema
+    # No catch-all `default` response: each operation lists the errors it answers (api.documented).
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}

@@ -9,6 +9,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from ..domain.states import DraftStatus
 from ..services.errors import Invalid
 from ..services.storable import PROBLEM as UNSTORABLE
 from ..services.storable import storable
@@ -47,13 +48,23 @@ def _unstorable(value: Any) -> Any:
     return found or None
 
 
+# JSON Schema's way of saying what `_has_text` checks: at least one character that is not whitespace.
+HAS_TEXT = r"\S"
+# Ids are INTEGER columns: an id filter past 2**31 - 1 names nothing.
+MAX_ID = 2**31 - 1
+OFFSET = validate.Range(min=0, max=MAX_ID)
+
+
 class DraftInSchema(StrictSchema):
     external_id = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(min=1, max=MAX_LENGTHS["external_id"]),
         metadata={"description": "The newsroom's id; posting the same id again adds a revision"},
     )
     title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_LENGTHS["title"]))
-    body = fields.String(required=True, metadata={"description": "The article text"})
+    body = fields.String(required=True, metadata={
+        "description": "The article text. It must hold text: not only whitespace, nor (html, markdown) only markup. "
+                       "At most FACTDESK_MAX_BODY_BYTES with the rest of the request",
+        "minLength": 1, "pattern": HAS_TEXT})
     format = fields.String(load_default="text", validate=validate.OneOf(["text", "html", "markdown"]))
     desk = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_LENGTHS["desk"]))
     deadline = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC,
@@ -133,10 +144,12 @@ class DraftSchema(ma.Schema):
 
 
 class DraftListQuerySchema(StrictSchema):
-    status = fields.String(load_default=None)
-    desk = fields.String(load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in DraftStatus]),
+                           metadata={"example": "in_review"})
+    desk = fields.String(load_default=None, validate=validate.Length(min=1, max=MAX_LENGTHS["desk"]),
+                         metadata={"example": "politics"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=OFFSET)
 
 
 class DraftPageSchema(ma.Schema):
@@ -206,11 +219,13 @@ class WebhookResultSchema(ma.Schema):
 
 
 class DeliveryQuerySchema(StrictSchema):
-    integration = fields.String(load_default=None)
-    draft_id = fields.Integer(load_default=None)
+    # Integration names have 1 to 100 characters (services.integrations.add_integration).
+    integration = fields.String(load_default=None, validate=validate.Length(min=1, max=100),
+                                metadata={"example": "ghost"})
+    draft_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
     status = fields.String(load_default=None, validate=validate.OneOf(["pending", "delivered", "failed"]))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=OFFSET)
 
 
 class DeliveryAttemptSchema(ma.Schema):

@@ -20,6 +20,7 @@ from ..services import inbox as inbox_service
 from ..services import integrations as integrations_service
 from ..services.integrations import IntegrationView
 from ..services.revisions import SaveOutcome
+from .documented import response
 from .errors import error_response
 from .limits import client_address, failure_limiter
 from .parsing import BadJson, Blueprint, load_json
@@ -127,13 +128,16 @@ RESPONSES = {
     "202": _result("Stored durably; a worker makes it a revision and extracts it once the draft is quiet"),
     "200": _result('Known already: "duplicate" (nothing stored), "unchanged", "stale" (stored as history) or '
                    '"ignored"'),
-    "400": {"description": "Malformed JSON or not application/json"},
-    "401": {"description": "Missing or bad signature, or outside the replay window"},
-    "404": {"description": "No such integration"},
-    "413": {"description": "Body over FACTDESK_MAX_BODY_BYTES"},
-    "422": {"description": "JSON, but not the shape the integration's format expects"},
-    "429": {"description": "Too many failed deliveries from this client"},
-    "503": {"description": "The save could not be stored (database down); retry after Retry-After"},
+    "400": response("Not JSON this server reads (malformed, not UTF-8, nested deeper than 64 levels, a number of "
+                    "more than 4,300 digits), or not application/json"),
+    "401": response("Missing or bad signature, or outside the replay window"),
+    "404": response("No such integration"),
+    "413": response("Body over FACTDESK_MAX_BODY_BYTES, whether it gives its length or is sent chunked"),
+    "422": response("JSON, but not the shape the integration's format expects (errors.expected says what it "
+                    "wants), a save with no text, a field longer than its column, a date out of range, text no "
+                    "database can store"),
+    "429": response("Too many failed deliveries from this client", 429),
+    "503": response("The save could not be stored (database down); retry after Retry-After", 503),
 }
 
 
