@@ -51,7 +51,7 @@ class Drafts(MethodView):
         return drafts_service.list_drafts(sessions(), **args)
 
     @blp.doc(security=SECURITY, responses=errors({
-        403: "Your role may not submit drafts (checkers may not)",
+        403: "Your role may not submit drafts, or you may not revise the draft with this external_id",
         422: "Invalid fields (see errors): unknown ones, a body with no text, a field longer than its column, a "
              "deadline or reference date outside 0002-01-01..9998-12-31 in UTC, text no database can store",
     }, body=True))
