@@ -14,6 +14,7 @@ from ..services.errors import Invalid
 from ..services.storable import PROBLEM as UNSTORABLE
 from ..services.storable import storable
 from ..services.storage_limits import DATE_RANGE, MAX_LENGTHS, check_fields
+from . import MAX_ID  # ids are INTEGER columns: an id (or an offset) past it names nothing
 
 
 class StrictSchema(ma.Schema):
@@ -50,8 +51,6 @@ def _unstorable(value: Any) -> Any:
 
 # JSON Schema's way of saying what `_has_text` checks: at least one character that is not whitespace.
 HAS_TEXT = r"\S"
-# Ids are INTEGER columns: an id filter past 2**31 - 1 names nothing.
-MAX_ID = 2**31 - 1
 OFFSET = validate.Range(min=0, max=MAX_ID)
 
 
