@@ -242,7 +242,8 @@ def api(host: str, port: int, workers: int, threads: int) -> None:
     settings = _settings()  # a bad setting stops here, with its name, before any worker boots
     # No gunicorn access log: the app logs each request itself (factdesk.access), with its request id.
     os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
-                               "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+                               "--workers", str(workers), "--threads", str(threads),
+                               "--worker-class", "factdesk.wiring.gunicorn_worker.JsonErrorsWorker",
                                "--log-level", settings.log_level.lower(),
                                "--logger-class", "factdesk.wiring.gunicorn_logging.FactdeskLogger",
                                "--graceful-timeout", "20", "factdesk.wsgi:app"])

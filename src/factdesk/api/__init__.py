@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 from ..config import Settings
 from ..logs import configure_logging
 from ..runtime import Runtime
+from .door import install as install_door
 from .errors import FactdeskApi, register_error_handlers
 
 API_BLUEPRINTS = [
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from ..web import init_app as add_desk_pages
 
     add_desk_pages(app, settings)
+    install_door(app)  # the last of the app's own before_request hooks: those before it see every request
     return app
 
 

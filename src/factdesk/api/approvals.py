@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..services.approvals import GateResult, approve_draft, check_gate
 from ..services.read_models import ApprovalView
 from .auth import SECURITY, current_actor, require_token
 from .desk_schemas import ApproveInSchema, GateQuerySchema, GateSchema
+from .documented import errors
 from .drafts import sessions
+from .parsing import Blueprint
 from .schemas import ApprovalSchema
 
 blp = Blueprint("approvals", __name__, url_prefix="/api/v1", description="Approval and the publish gate")
@@ -20,8 +21,18 @@ require_token(blp)
 
 @blp.route("/drafts/<int:draft_id>/approve")
 class DraftApprove(MethodView):
-    @blp.doc(security=SECURITY)
-    @blp.arguments(ApproveInSchema, required=False)
+    @blp.doc(security=SECURITY, responses=errors({
+        403: "Only editors and admins approve, and never the draft's author",
+        404: "No draft with that id",
+        409: "The text changed since `content_hash` (errors.reason stale_revision), or claims block it "
+             "(errors.blockers: their ids)",
+        422: "Invalid fields (see errors): an override of a claim that is not the approved revision's or does "
+             "not block, a claim overridden twice, an empty reason, text no database can store",
+    }, body=True))
+    @blp.arguments(ApproveInSchema, required=False, example={
+        "content_hash": "3f5a0c8e9b1d2e4f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f",
+        "overrides": [{"claim_id": 12, "reason": "The figure is the council's own; the correction ran on page 2."}],
+    })
     @blp.response(201, ApprovalSchema)
     def post(self, data: dict[str, Any] | None, draft_id: int) -> ApprovalView:
         """Approve the current revision (editors; never the draft's author). An empty body will do.
@@ -38,7 +49,7 @@ class DraftApprove(MethodView):
 
 @blp.route("/drafts/<int:draft_id>/gate")
 class DraftGate(MethodView):
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, responses=errors({404: "No draft with that id"}))
     @blp.arguments(GateQuerySchema, location="query")
     @blp.response(200, GateSchema)
     def get(self, args: dict[str, Any], draft_id: int) -> GateResult:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import current_app, g, request
-from flask_smorest import Blueprint
 
 from ..domain.actors import Actor
 from ..services.users import authenticate
 from .errors import error_response
 from .limits import client_address, failure_limiter
+from .parsing import Blueprint
 
 SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 

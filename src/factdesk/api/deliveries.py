@@ -6,15 +6,18 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..services import deliveries as deliveries_service
 from ..services.deliveries import DeliveryPage, DeliveryView
 from .auth import SECURITY, current_actor, require_token
+from .documented import errors
+from .parsing import Blueprint
 from .schemas import DeliveryPageSchema, DeliveryQuerySchema, DeliverySchema
 
 if TYPE_CHECKING:
     from ..db import Sessions
+
+EDITORS_ONLY = "Only editors and admins read the delivery log"
 
 blp = Blueprint("deliveries", __name__, url_prefix="/api/v1", description="Outbound events to CMS callbacks")
 require_token(blp)
@@ -26,7 +29,7 @@ def _sessions() -> Sessions:
 
 @blp.route("/deliveries")
 class Deliveries(MethodView):
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, responses=errors({403: EDITORS_ONLY}))
     @blp.arguments(DeliveryQuerySchema, location="query")
     @blp.response(200, DeliveryPageSchema)
     def get(self, args: dict[str, Any]) -> DeliveryPage:
@@ -36,7 +39,7 @@ class Deliveries(MethodView):
 
 @blp.route("/deliveries/<int:delivery_id>")
 class DeliveryById(MethodView):
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, responses=errors({403: EDITORS_ONLY, 404: "No delivery with that id"}))
     @blp.response(200, DeliverySchema)
     def get(self, delivery_id: int) -> DeliveryView:
         """One outbound event: its payload, idempotency key, status and attempts."""

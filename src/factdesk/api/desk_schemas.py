@@ -6,17 +6,18 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from ..domain.ratings import Rating, needs_source
-from .schemas import ClaimSchema, SourceSchema, StrictSchema, VerdictSchema
+from ..services.storage_limits import MAX_LENGTHS
+from .schemas import HAS_TEXT, MAX_ID, ClaimSchema, SourceSchema, StrictSchema, VerdictSchema
 
 CLAIM_TYPES = ["date", "money", "quantity", "role", "quote", "attribution", "fact"]
 
 
 class QueueFilterSchema(StrictSchema):
-    desk = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
-    type = fields.String(load_default=None, validate=validate.OneOf(CLAIM_TYPES))
-    draft = fields.Integer(
-        load_default=None, validate=validate.Range(min=1), metadata={"description": "Only this draft's claims"}
-    )
+    desk = fields.String(load_default=None, validate=validate.Length(min=1, max=MAX_LENGTHS["desk"]),
+                         metadata={"example": "politics"})
+    type = fields.String(load_default=None, validate=validate.OneOf(CLAIM_TYPES), metadata={"example": "money"})
+    draft = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID),
+                           metadata={"description": "Only this draft's claims"})
 
 
 class QueueQuerySchema(QueueFilterSchema):
@@ -43,9 +44,16 @@ class QueuePageSchema(ma.Schema):
 
 
 class VerdictInSchema(StrictSchema):
-    rating = fields.String(required=True, validate=validate.OneOf([r.value for r in Rating]))
+    class Meta(StrictSchema.Meta):
+        # JSON Schema can say "accurate needs a source" only with if/then (OpenAPI 3.1); this document is 3.0.
+        description = "A verdict. `accurate` needs at least one source (422 otherwise)."
+
+    rating = fields.String(required=True, validate=validate.OneOf([r.value for r in Rating]), metadata={
+        "description": "accurate (needs a source), inaccurate, misleading, unverifiable (these three block "
+                       "approval) or not_checkable"})
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20_000))
-    sources = fields.List(fields.Nested(SourceSchema), load_default=list, validate=validate.Length(max=50))
+    sources = fields.List(fields.Nested(SourceSchema), load_default=list, validate=validate.Length(max=50),
+                          metadata={"description": "At least one when the rating is `accurate`"})
     correction = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20_000))
 
     @ma.validates_schema
@@ -65,8 +73,9 @@ class VerdictOutSchema(VerdictSchema):
 
 
 class OverrideInSchema(StrictSchema):
-    claim_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    claim_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000), metadata={
+        "description": "Why the blocking verdict does not stop publication; must hold text", "pattern": HAS_TEXT})
 
     @ma.validates("reason")
     def _written(self, value: str, **_: object) -> None:
@@ -80,7 +89,9 @@ class ApproveInSchema(StrictSchema):
         validate=validate.Length(equal=64),
         metadata={"description": "The hash of the text the editor read; 409 when it is no longer current"},
     )
-    overrides = fields.List(fields.Nested(OverrideInSchema), load_default=list, validate=validate.Length(max=500))
+    overrides = fields.List(fields.Nested(OverrideInSchema), load_default=list, validate=validate.Length(max=500),
+                            metadata={"description": "One per blocking claim: a claim_id appears at most once "
+                                                     "(422 otherwise)"})
 
     @ma.validates("overrides")
     def _once_each(self, value: list[dict[str, object]], **_: object) -> None:
@@ -90,7 +101,9 @@ class ApproveInSchema(StrictSchema):
 
 
 class GateQuerySchema(StrictSchema):
-    content_hash = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
+    content_hash = fields.String(load_default=None, validate=validate.Length(min=1, max=64), metadata={
+        "description": "The SHA-256 of the text the CMS is about to publish (a revision's content_hash)",
+        "example": "3f5a0c8e9b1d2e4f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f"})
 
 
 class GateSchema(ma.Schema):
@@ -103,7 +116,8 @@ class GateSchema(ma.Schema):
 
 
 class AuditQuerySchema(StrictSchema):
-    after_id = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    after_id = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_ID),
+                              metadata={"description": "Only events after this one (page on with the last id seen)"})
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
 
 

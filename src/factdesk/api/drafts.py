@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..services import drafts as drafts_service
 from ..services.read_models import DraftClaims as ClaimList
 from ..services.read_models import DraftPage, DraftView, RevisionView
 from ..services.revisions import Submission
 from .auth import SECURITY, current_actor, require_token
+from .documented import errors
+from .parsing import Blueprint
 from .schemas import (
     ClaimListSchema,
     DraftInSchema,
@@ -25,6 +26,12 @@ from .schemas import (
 if TYPE_CHECKING:
     from ..db import Sessions
 
+DRAFT_EXAMPLE = {
+    "external_id": "cms-4711", "title": "Council budget", "format": "text", "desk": "politics",
+    "body": "The council approved a $3 million budget on Thursday, its chair Ana Ruiz said.",
+    "deadline": "2025-11-21T17:00:00+00:00", "reference_date": "2025-11-20",
+}
+
 blp = Blueprint("drafts", __name__, url_prefix="/api/v1", description="Drafts, revisions and their claims")
 require_token(blp)
 
@@ -36,15 +43,19 @@ def sessions() -> Sessions:
 
 @blp.route("/drafts")
 class Drafts(MethodView):
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, responses=errors())
     @blp.arguments(DraftListQuerySchema, location="query")
     @blp.response(200, DraftPageSchema)
     def get(self, args: dict[str, Any]) -> DraftPage:
         """List drafts, newest first, optionally by status or desk."""
         return drafts_service.list_drafts(sessions(), **args)
 
-    @blp.doc(security=SECURITY)
-    @blp.arguments(DraftInSchema)
+    @blp.doc(security=SECURITY, responses=errors({
+        403: "Your role may not submit drafts, or you may not revise the draft with this external_id",
+        422: "Invalid fields (see errors): unknown ones, a body with no text, a field longer than its column, a "
+             "deadline or reference date outside 0002-01-01..9998-12-31 in UTC, text no database can store",
+    }, body=True))
+    @blp.arguments(DraftInSchema, example=DRAFT_EXAMPLE)
     @blp.response(202, DraftSchema, description="Accepted; claims are extracted in the background")
     @blp.alt_response(200, schema=DraftSchema, description="Same text as the current revision: nothing new")
     def post(self, data: dict[str, Any]):
@@ -63,7 +74,7 @@ class Drafts(MethodView):
 
 @blp.route("/drafts/<int:draft_id>")
 class DraftById(MethodView):
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, responses=errors({404: "No draft with that id"}))
     @blp.response(200, DraftSchema)
     def get(self, draft_id: int) -> DraftView:
         """A draft: status, current revision and claim counts."""
@@ -72,7 +83,7 @@ class DraftById(MethodView):
 
 @blp.route("/drafts/<int:draft_id>/claims")
 class DraftClaims(MethodView):
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, responses=errors({404: "No draft with that id"}))
     @blp.response(200, ClaimListSchema)
     def get(self, draft_id: int) -> ClaimList:
         """The current revision's claims in text order, with spans, values, status and latest verdict."""
@@ -81,7 +92,7 @@ class DraftClaims(MethodView):
 
 @blp.route("/drafts/<int:draft_id>/revisions")
 class DraftRevisions(MethodView):
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, responses=errors({404: "No draft with that id"}))
     @blp.response(200, RevisionDetailSchema(many=True))
     def get(self, draft_id: int) -> list[RevisionView]:
         """Every revision of a draft, oldest first."""

@@ -60,6 +60,8 @@ def error_response(status: int, message: str, *, code: str | None = None, errors
 
 class FactdeskApi(Api):
     ERROR_SCHEMA = ErrorSchema
+    # No catch-all `default` response: each operation lists the errors it answers (api.documented).
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
@@ -72,7 +74,9 @@ class FactdeskApi(Api):
             message = "The request has invalid fields; see errors."
         if status == 413:
             message = "The request body is larger than this server accepts."
-        headers = dict(data.get("headers") or {})
+        # The exception's own headers too (405's Allow), but the JSON body brings its own Content-Type.
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        headers.update(data.get("headers") or {})
         if isinstance(error, InternalServerError):
             message = "Internal error"
         return error_response(status, message, errors=errors, headers=headers)

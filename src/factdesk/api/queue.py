@@ -6,14 +6,15 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..config import Settings
 from ..services.queue import QueueFilter, QueuePage, lease_next_claim, list_queue
 from ..services.read_models import ClaimView
 from .auth import SECURITY, current_actor, require_token
 from .desk_schemas import QueueFilterSchema, QueueItemSchema, QueuePageSchema, QueueQuerySchema
+from .documented import errors
 from .drafts import sessions
+from .parsing import Blueprint
 
 blp = Blueprint("queue", __name__, url_prefix="/api/v1", description="The checkers' queue and leases")
 require_token(blp)
@@ -29,7 +30,7 @@ def queue_filter(args: dict[str, Any]) -> QueueFilter:
 
 @blp.route("/queue")
 class Queue(MethodView):
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, responses=errors())
     @blp.arguments(QueueQuerySchema, location="query")
     @blp.response(200, QueuePageSchema)
     def get(self, args: dict[str, Any]) -> QueuePage:
@@ -42,8 +43,11 @@ class Queue(MethodView):
 
 @blp.route("/queue/lease")
 class QueueLease(MethodView):
-    @blp.doc(security=SECURITY)
-    @blp.arguments(QueueFilterSchema, required=False)
+    @blp.doc(security=SECURITY, responses=errors({
+        403: "Your role may not check claims (reporters and integrations may not)",
+        409: "You hold FACTDESK_LEASE_CAP live leases already",
+    }, body=True))
+    @blp.arguments(QueueFilterSchema, required=False, example={"desk": "politics", "type": "money"})
     @blp.response(200, QueueItemSchema, description="The claim now leased to you, with `lease_expires_at`")
     @blp.alt_response(204, description="Nothing is left in the queue for you")
     def post(self, args: dict[str, Any]) -> ClaimView | tuple[str, int]:

@@ -2,18 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC
+from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from ..domain.states import DraftStatus
 from ..services.errors import Invalid
+from ..services.storable import PROBLEM as UNSTORABLE
+from ..services.storable import storable
 from ..services.storage_limits import DATE_RANGE, MAX_LENGTHS, check_fields
+from . import MAX_ID  # ids are INTEGER columns: an id (or an offset) past it names nothing
 
 
 class StrictSchema(ma.Schema):
+    """The base of every schema the API loads a request with (JSON bodies and query strings alike, and the desk's
+    verdict form): unknown fields are refused, and so is text a database cannot store, in any field at any
+    depth (services.storable), as a 422 naming the field. Let through, a NUL or half a surrogate pair in a
+    verdict's note, a source's title, an override's reason or a filter reached PostgreSQL and was a 500."""
+
     class Meta:
         unknown = ma.RAISE
+
+    @ma.pre_load
+    def _storable_text(self, data: Any, **_: object) -> Any:
+        problems = _unstorable(data)
+        if problems:
+            raise ma.ValidationError(problems)
+        return data
+
+
+def _unstorable(value: Any) -> Any:
+    """marshmallow's error messages for the text in `value` (loaded JSON or a query string) that a database
+    cannot store, keyed by field name and list index as marshmallow keys them; None when there is none."""
+    if isinstance(value, str):
+        return None if storable(value) else [UNSTORABLE]
+    if isinstance(value, Mapping):
+        items: Iterable[tuple[Any, Any]] = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    found = {key: problem for key, item in items if (problem := _unstorable(item))}
+    return found or None
+
+
+# JSON Schema's way of saying what `_has_text` checks: at least one character that is not whitespace.
+HAS_TEXT = r"\S"
+OFFSET = validate.Range(min=0, max=MAX_ID)
 
 
 class DraftInSchema(StrictSchema):
@@ -22,7 +60,10 @@ class DraftInSchema(StrictSchema):
         metadata={"description": "The newsroom's id; posting the same id again adds a revision"},
     )
     title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_LENGTHS["title"]))
-    body = fields.String(required=True, metadata={"description": "The article text"})
+    body = fields.String(required=True, metadata={
+        "description": "The article text. It must hold text: not only whitespace, nor (html, markdown) only markup. "
+                       "At most FACTDESK_MAX_BODY_BYTES with the rest of the request",
+        "minLength": 1, "pattern": HAS_TEXT})
     format = fields.String(load_default="text", validate=validate.OneOf(["text", "html", "markdown"]))
     desk = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_LENGTHS["desk"]))
     deadline = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC,
@@ -102,10 +143,12 @@ class DraftSchema(ma.Schema):
 
 
 class DraftListQuerySchema(StrictSchema):
-    status = fields.String(load_default=None)
-    desk = fields.String(load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in DraftStatus]),
+                           metadata={"example": "in_review"})
+    desk = fields.String(load_default=None, validate=validate.Length(min=1, max=MAX_LENGTHS["desk"]),
+                         metadata={"example": "politics"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=OFFSET)
 
 
 class DraftPageSchema(ma.Schema):
@@ -175,11 +218,13 @@ class WebhookResultSchema(ma.Schema):
 
 
 class DeliveryQuerySchema(StrictSchema):
-    integration = fields.String(load_default=None)
-    draft_id = fields.Integer(load_default=None)
+    # Integration names have 1 to 100 characters (services.integrations.add_integration).
+    integration = fields.String(load_default=None, validate=validate.Length(min=1, max=100),
+                                metadata={"example": "ghost"})
+    draft_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
     status = fields.String(load_default=None, validate=validate.OneOf(["pending", "delivered", "failed"]))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=OFFSET)
 
 
 class DeliveryAttemptSchema(ma.Schema):

@@ -7,7 +7,6 @@ a worker places it in its draft (services.cms_saves) and extracts it once the dr
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -15,15 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..cms import InboundRequest, PayloadError, SignatureError, adapt, verify
 from ..services import inbox as inbox_service
 from ..services import integrations as integrations_service
 from ..services.integrations import IntegrationView
 from ..services.revisions import SaveOutcome
+from .documented import response
 from .errors import error_response, unavailable_response
 from .limits import client_address, failure_limiter
+from .parsing import BadJson, Blueprint, load_json
 from .schemas import WebhookResultSchema
 
 if TYPE_CHECKING:
@@ -128,13 +128,16 @@ RESPONSES = {
     "202": _result("Stored durably; a worker makes it a revision and extracts it once the draft is quiet"),
     "200": _result('Known already: "duplicate" (nothing stored), "unchanged", "stale" (stored as history) or '
                    '"ignored"'),
-    "400": {"description": "Malformed JSON or not application/json"},
-    "401": {"description": "Missing or bad signature, or outside the replay window"},
-    "404": {"description": "No such integration"},
-    "413": {"description": "Body over FACTDESK_MAX_BODY_BYTES"},
-    "422": {"description": "JSON, but not the shape the integration's format expects"},
-    "429": {"description": "Too many failed deliveries from this client"},
-    "503": {"description": "The save could not be stored (database down); retry after Retry-After"},
+    "400": response("Not JSON this server reads (malformed, not UTF-8, nested deeper than 64 levels, a number of "
+                    "more than 4,300 digits), or not application/json"),
+    "401": response("Missing or bad signature, or outside the replay window"),
+    "404": response("No such integration"),
+    "413": response("Body over FACTDESK_MAX_BODY_BYTES, whether it gives its length or is sent chunked"),
+    "422": response("JSON, but not the shape the integration's format expects (errors.expected says what it "
+                    "wants), a save with no text, a field longer than its column, a date out of range, text no "
+                    "database can store"),
+    "429": response("Too many failed deliveries from this client", 429),
+    "503": response("The save could not be stored (database down); retry after Retry-After", 503),
 }
 
 
@@ -172,8 +175,8 @@ class CmsWebhook(MethodView):
         if request.mimetype != "application/json":
             return error_response(400, "Send the save as JSON (Content-Type: application/json).")
         try:
-            payload = json.loads(body)
-        except ValueError as exc:  # bad UTF-8 included
+            payload = load_json(body)
+        except BadJson as exc:  # bad UTF-8, too deep, a number too long included
             return error_response(400, f"The body is not valid JSON: {exc}.")
         try:
             saves = adapt(view.format, payload, headers)

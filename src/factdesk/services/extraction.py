@@ -70,12 +70,21 @@ def _load(session: Session, revision_id: int) -> _Input | str:
 
 
 def store_claims(session: Session, revision_id: int, result: Extraction) -> str:
-    """Store an extraction's claims for a revision and move its draft on (one unit of work)."""
-    revision = session.scalar(select(Revision).where(Revision.id == revision_id).with_for_update(key_share=True))
-    if revision is None:
+    """Store an extraction's claims for a revision and move its draft on (one unit of work).
+
+    Locks the draft first, then the revision, in the order every revision of a draft is made in
+    (services.revisions.prepare_revision locks the draft, then writes its revisions, jobs and claims): a new
+    revision and the storing of the previous one's claims wait for each other in turn. Locked the other way
+    round, each held a row the other needed and PostgreSQL killed one of them as a deadlock.
+    """
+    draft = session.scalar(
+        select(Draft).join(Revision, Revision.draft_id == Draft.id).where(Revision.id == revision_id)
+        .with_for_update(of=Draft, key_share=True)
+    )
+    if draft is None:
         return "missing"
-    draft = session.get(Draft, revision.draft_id)
-    assert draft is not None
+    revision = session.scalar(select(Revision).where(Revision.id == revision_id).with_for_update(key_share=True))
+    assert revision is not None  # a revision is deleted only with its draft, which is locked
     outbox.finish_jobs(session, EXTRACT_TASK, [revision_id], draft_id=draft.id)
     if revision.extracted_at is not None:
         return "already_extracted"

@@ -9,7 +9,7 @@ failed again on every drain.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from .errors import Invalid
 
@@ -33,3 +33,8 @@ def check_storable(fields: Mapping[str, object]) -> None:
     bad = sorted(name for name, value in fields.items() if isinstance(value, str) and not storable(value))
     if bad:
         raise Invalid(f"{', '.join(bad)} {PROBLEM}", details={name: [PROBLEM] for name in bad})
+
+
+def unstorable_names(pairs: Iterable[tuple[str, str]]) -> list[str]:
+    """The names, sorted, of the (name, text) pairs (a query string's, a form's) either of which cannot be stored."""
+    return sorted({name for name, text in pairs if not (storable(name) and storable(text))})

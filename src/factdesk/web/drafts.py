@@ -16,6 +16,7 @@ from .blueprint import blp
 from .security import current_actor, sessions
 
 PAGE_SIZE = 50
+LAST_PAGE = (2**31 - 1) // PAGE_SIZE  # offsets stay within a 32-bit integer
 OVERRIDE_FIELD = "override-"
 GATE_REASONS = {
     "approved": "An editor approved this exact text and no claim blocks it.",
@@ -32,7 +33,8 @@ def drafts() -> ResponseReturnValue:
     desk = request.args.get("desk") or None
     if status not in (None, *DraftStatus):
         status = None
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    # A page past any there can be is the empty last page, not an offset the database cannot take.
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), LAST_PAGE)
     listing = list_desk_drafts(sessions(), status=status, desk=desk, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render_template("drafts.html", title="Drafts", listing=listing, status=status, desk=desk, page=page,
                            statuses=list(DraftStatus))

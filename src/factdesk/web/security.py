@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, g, redirect, render_template
 from flask.typing import ResponseReturnValue
 
 from ..domain.actors import Actor
+from ..services.storable import unstorable_names
 from ..services.users import find_actor
 
 OPEN_ENDPOINTS = {"desk.login", "desk.static"}
@@ -25,6 +26,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 def install(blp: Blueprint) -> None:
     blp.before_request(_load_actor)
     blp.before_request(_check_csrf)
+    blp.before_request(_check_storable_form)
     blp.after_request(_headers)
     blp.app_context_processor(lambda: {"csrf_token": csrf_token, "actor": g.get("desk_actor")})
 
@@ -96,6 +98,16 @@ def _check_csrf() -> ResponseReturnValue | None:
                                message="This form is out of date or was not sent from the desk. "
                                        "Nothing was saved. Go back, reload the page and try again."), 400
     return None
+
+
+def _check_storable_form() -> ResponseReturnValue | None:
+    """A form field holding text no database can store (a NUL) is refused here, for every form alike; the API
+    refuses it in JSON and query strings (api.door, api.schemas.StrictSchema)."""
+    if request.method != "POST" or not unstorable_names(request.form.items(multi=True)):
+        return None
+    return render_template("error.html", title="Not saved",
+                           message="A field holds a character that cannot be stored (a NUL). Nothing was saved. "
+                                   "Go back, remove it and try again."), 422
 
 
 def _headers(response: Response) -> Response:
