@@ -6,18 +6,18 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from ..services.inbox_log import STATES
-from .schemas import StrictSchema
+from .schemas import OFFSET, StrictSchema
 
 
 class InboxQuerySchema(StrictSchema):
     state = fields.String(load_default=None, validate=validate.OneOf(STATES),
                           metadata={"description": "waiting (for the drain), placed or rejected"})
     integration = fields.String(load_default=None, validate=validate.Length(min=1, max=100),
-                                metadata={"description": "The integration's name"})
+                                metadata={"description": "The integration's name", "example": "ghost"})
     external_id = fields.String(load_default=None, validate=validate.Length(min=1, max=200),
                                 metadata={"description": "The CMS's id of the document"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
+    offset = fields.Integer(load_default=0, validate=OFFSET)
 
 
 class InboxItemSchema(ma.Schema):
