@@ -45,6 +45,8 @@ bench: install
 	$(BIN)/python bench/queue_leases.py --seconds 5 --requests 1000 --processes 1 2
 	$(BIN)/python bench/ingest.py --requests 4000
 	$(BIN)/python bench/extraction.py --kb 300 --rounds 3
+	$(BIN)/python bench/desk_pages.py --requests 1000 --claims 40
+	$(BIN)/python bench/soak.py --seconds 300
 
 # The README's pictures of the desk (docs/desk-*.png): a temporary SQLite database, Chromium at /usr/bin/chromium.
 .PHONY: screenshots

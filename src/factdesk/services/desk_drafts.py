@@ -317,11 +317,7 @@ def get_draft_desk(sessions: Sessions, actor: Actor, draft_id: int, *, now: date
         draft = find_draft(session, draft_id)
         revision = draft.current_revision
         approval = latest_approval(session, draft.id)
-        revision_claims = list(session.scalars(
-            select(Claim).options(load_only(*_CLAIM_COLUMNS))
-            .where(Claim.revision_id == draft.current_revision_id).order_by(Claim.start, Claim.id)
-        )) if revision is not None else []
-        latest = latest_verdicts(session, [c.id for c in revision_claims])
+        revision_claims, latest = _current_claims(session, draft)
         ratings = [ClaimRating(c.id, c.status, latest[c.id].rating if c.id in latest else None)
                    for c in revision_claims]
         gate = gate_of(draft, approval, ratings)
@@ -355,31 +351,54 @@ def get_draft_desk(sessions: Sessions, actor: Actor, draft_id: int, *, now: date
             id=draft.id, title=draft.title, external_id=draft.external_id, status=draft.status, desk=draft.desk,
             deadline=draft.deadline, reference_date=draft.reference_date,
             author=names.get(draft.author_id) if draft.author_id else None,
-            revision=revision.number if revision else None,
-            content_hash=revision.content_hash if revision else None,
-            format=revision.format if revision else None,
-            extracted=bool(revision and revision.extracted_at),
+            **_current_text(revision),
             segments=segments(revision.text if revision else "", current, by_id),
             claims=claims,
             publishable=gate.publishable,
             gate_reason=gate.reason,
             blockers=[BlockerView(by_id[b.claim_id], b.reason) for b in gate.blockers if b.claim_id in by_id],
             approval=chance,
-            last_approval=LastApproval(
-                editor=names.get(approval.editor_id) if approval.editor_id else None,
-                revision=next((r.number for r in revisions if r.id == approval.revision_id), None),
-                current=approval.revision_id == draft.current_revision_id,
-                created_at=approval.created_at, overrides=list(approval.overrides),
-            ) if approval else None,
+            last_approval=_last_approval(approval, revisions, names, draft.current_revision_id),
             revisions=_revision_changes(revisions, all_claims, names, draft.current_revision_id),
-            timeline=[
-                TimelineEntry(e.id, e.created_at, names.get(e.actor_id, e.actor) if e.actor_id else e.actor,
-                              e.action, e.claim_id, texts.get(e.claim_id) if e.claim_id else None, e.before, e.after)
-                for e in events
-            ],
+            timeline=[_timeline_entry(e, names, texts) for e in events],
             timeline_total=timeline_total,
             approval_key=_approval_key(draft, revision, claims, approval),
         )
+
+
+def _current_claims(session: Session, draft: Draft) -> tuple[list[Claim], dict[int, Verdict]]:
+    """The current revision's claims (the columns the page shows), in text order, and their latest verdicts."""
+    if draft.current_revision_id is None:
+        return [], {}
+    claims = list(session.scalars(
+        select(Claim).options(load_only(*_CLAIM_COLUMNS))
+        .where(Claim.revision_id == draft.current_revision_id).order_by(Claim.start, Claim.id)
+    ))
+    return claims, latest_verdicts(session, [c.id for c in claims])
+
+
+def _current_text(revision: Revision | None) -> dict[str, Any]:
+    if revision is None:
+        return {"revision": None, "content_hash": None, "format": None, "extracted": False}
+    return {"revision": revision.number, "content_hash": revision.content_hash, "format": revision.format,
+            "extracted": revision.extracted_at is not None}
+
+
+def _last_approval(approval: Approval | None, revisions: list[Revision], names: dict[int, str],
+                   current_revision_id: int | None) -> LastApproval | None:
+    if approval is None:
+        return None
+    return LastApproval(
+        editor=names.get(approval.editor_id) if approval.editor_id else None,
+        revision=next((r.number for r in revisions if r.id == approval.revision_id), None),
+        current=approval.revision_id == current_revision_id,
+        created_at=approval.created_at, overrides=list(approval.overrides),
+    )
+
+
+def _timeline_entry(e: AuditEvent, names: dict[int, str], texts: dict[int, str]) -> TimelineEntry:
+    return TimelineEntry(e.id, e.created_at, names.get(e.actor_id, e.actor) if e.actor_id else e.actor,
+                         e.action, e.claim_id, texts.get(e.claim_id) if e.claim_id else None, e.before, e.after)
 
 
 # What the page reads of each claim and revision: not the claims' normalised values, sentences and reasons, nor
