@@ -30,7 +30,7 @@ from typing import Any
 from werkzeug.serving import make_server
 
 from bulk_claims import create_database, load_claims
-from factdesk.api import create_app
+from factdesk.api import create_app, warm_up
 from factdesk.config import Settings
 from factdesk.db import Sessions
 from factdesk.domain.actors import Actor
@@ -78,6 +78,7 @@ def main() -> None:
     print(f"bulk-loaded {filler:,} claims in {time.perf_counter() - t0:.0f} s")
 
     app = create_app(runtime=runtime)
+    warm_up(app)  # as factdesk.wsgi does in each gunicorn worker: one-time costs paid, the heap frozen
     leased = lease_next_claim(sessions, people["cara"], lease_seconds=3600, cap=100,
                               filters=QueueFilter(draft_id=short.id))
     assert leased is not None
