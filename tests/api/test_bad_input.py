@@ -89,25 +89,27 @@ def test_a_nul_in_a_desk_page_query_is_422_too(client):
     assert r.status_code == 422 and r.json["errors"]["query"] == {"desk": [UNSTORABLE]}
 
 
+SOURCE = {"url": "https://example.org/a"}
+VERDICT_FIELDS = {  # field: (a verdict with `text` in that field, where the error is)
+    "note": (lambda text: {"rating": "accurate", "sources": [SOURCE], "note": text}, ["note"]),
+    "correction": (lambda text: {"rating": "inaccurate", "correction": text}, ["correction"]),
+    "sources[].title": (lambda text: {"rating": "accurate", "sources": [{**SOURCE, "title": text}]},
+                        ["sources", "0", "title"]),
+}
+
+
 @pytest.mark.parametrize("text", [NUL, HALF_A_PAIR, f"ok{NUL}", f"ok {HALF_A_PAIR} ok"])
-@pytest.mark.parametrize(("field", "verdict", "where"), [
-    ("note", {"note": "{}"}, ["note"]),
-    ("correction", {"rating": "inaccurate", "correction": "{}"}, ["correction"]),
-    ("sources[].title", {"sources": [{"url": "https://example.org/a", "title": "{}"}]}, ["sources", "0", "title"]),
-])
-def test_unstorable_text_in_a_verdict_is_422_at_its_field(client, desk, text, field, verdict, where):
-    editor, _, claim_ids = desk
-    body = {"rating": "accurate", "sources": [{"url": "https://example.org/a"}],
-            **{k: (v if not isinstance(v, str) else v.format(text)) for k, v in verdict.items()}}
-    if field == "sources[].title":
-        body["sources"] = [{"url": "https://example.org/a", "title": text}]
-    r = client.post(f"/api/v1/claims/{claim_ids[0]}/verdicts", json=body, headers=editor)
+@pytest.mark.parametrize("field", list(VERDICT_FIELDS))
+def test_unstorable_text_in_a_verdict_is_422_at_its_field(client, desk, text, field):
+    editor, draft_id, claim_ids = desk
+    verdict, where = VERDICT_FIELDS[field]
+    r = client.post(f"/api/v1/claims/{claim_ids[0]}/verdicts", json=verdict(text), headers=editor)
     assert r.status_code == 422, r.json
     errors = r.json["errors"]["json"]
     for key in where:
         errors = errors[key]
     assert errors == [UNSTORABLE]
-    assert client.get(f"/api/v1/drafts/{desk[1]}/claims", headers=editor).json["items"][0]["verdict"] is None
+    assert client.get(f"/api/v1/drafts/{draft_id}/claims", headers=editor).json["items"][0]["verdict"] is None
 
 
 @pytest.mark.parametrize("text", [NUL, HALF_A_PAIR])
