@@ -23,6 +23,7 @@ import statistics
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -105,9 +106,10 @@ def main() -> None:
     runtime.dispose()
 
 
+@dataclass(frozen=True)
 class Seeded:
-    def __init__(self, draft_id: int, claims: int) -> None:
-        self.id, self.claims = draft_id, claims
+    id: int
+    claims: int
 
 
 def articles() -> list[str]:

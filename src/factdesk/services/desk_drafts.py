@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -292,19 +293,33 @@ class DraftDesk:
 VERSION_SECONDS = 30
 
 
-def draft_version(sessions: Sessions, actor: Actor, draft_id: int, *, now: datetime | None = None) -> str:
-    """A tag that changes whenever what `get_draft_desk` shows `actor` may have changed, in one small query:
-    every change to a draft, its claims, verdicts and approvals writes an audit event for the draft.
+@dataclass(frozen=True)
+class LiveDraft:
+    """A draft page's live parts: the draft's version tag, and the page unless the caller holds that tag."""
+
+    tag: str
+    desk: DraftDesk | None  # None: unchanged since the caller's tag
+
+
+def get_live_draft(sessions: Sessions, actor: Actor, draft_id: int, known: Container[str], *,
+                   now: datetime | None = None) -> LiveDraft:
+    """What a draft page's poll needs, in one unit of work: the draft's version tag for `actor`, and the page
+    (`get_draft_desk`) only when the tag is not among the `known` ones (a query instead of the whole page).
     Raises NotFound."""
-    newest = select(func.max(AuditEvent.id)).where(AuditEvent.draft_id == Draft.id).scalar_subquery()
+    now = now or utcnow()
     with unit_of_work(sessions) as session:
-        row = session.execute(
-            select(Draft.current_revision_id, Draft.status, newest).where(Draft.id == draft_id)
-        ).first()
+        tag = _version(session, actor, draft_id, now)
+        return LiveDraft(tag, None if tag in known else _draft_desk(session, actor, draft_id, now))
+
+
+def _version(session: Session, actor: Actor, draft_id: int, now: datetime) -> str:
+    """A tag that changes whenever what the draft page shows `actor` may have changed, in one small query:
+    every change to a draft, its claims, verdicts and approvals writes an audit event for the draft."""
+    newest = select(func.max(AuditEvent.id)).where(AuditEvent.draft_id == Draft.id).scalar_subquery()
+    row = session.execute(select(Draft.current_revision_id, Draft.status, newest).where(Draft.id == draft_id)).first()
     if row is None:
         raise NotFound(f"no draft {draft_id}")
-    moment = int((now or utcnow()).timestamp()) // VERSION_SECONDS
-    return "-".join(str(part) for part in (actor.id, *row, moment))
+    return "-".join(str(part) for part in (actor.id, *row, int(now.timestamp()) // VERSION_SECONDS))
 
 
 def get_draft_desk(sessions: Sessions, actor: Actor, draft_id: int, *, now: datetime | None = None) -> DraftDesk:
@@ -312,58 +327,61 @@ def get_draft_desk(sessions: Sessions, actor: Actor, draft_id: int, *, now: date
     whether `actor` may approve and why not, the revisions and what each changed, the audit timeline with
     names. Read only; a constant number of queries. Raises NotFound.
     """
-    now = now or utcnow()
     with unit_of_work(sessions) as session:
-        draft = find_draft(session, draft_id)
-        revision = draft.current_revision
-        approval = latest_approval(session, draft.id)
-        revision_claims, latest = _current_claims(session, draft)
-        ratings = [ClaimRating(c.id, c.status, latest[c.id].rating if c.id in latest else None)
-                   for c in revision_claims]
-        gate = gate_of(draft, approval, ratings)
-        current = [c for c in revision_claims if c.status != ClaimStatus.RETIRED]
-        all_claims = list(session.execute(
-            select(Claim.id, Claim.revision_id, Claim.previous_claim_id, Claim.fingerprint, Claim.text)
-            .where(Claim.draft_id == draft.id)
-        ))
-        # Not their texts: a draft may have many revisions, and the page shows the current one's only.
-        revisions = list(session.scalars(
-            select(Revision).options(load_only(*_REVISION_COLUMNS)).where(Revision.draft_id == draft.id)
-            .order_by(Revision.number)
-        ))
-        timeline_total = session.scalar(select(func.count()).where(AuditEvent.draft_id == draft.id)) or 0
-        events = list(session.scalars(
-            select(AuditEvent).where(AuditEvent.draft_id == draft.id).order_by(AuditEvent.id.desc()).limit(AUDIT_SHOWN)
-        ))
-        names = user_names(session, [
-            draft.author_id, approval.editor_id if approval else None,
-            *(v.checker_id for v in latest.values()), *(r.created_by_id for r in revisions),
-            *(e.actor_id for e in events),
-        ])
+        return _draft_desk(session, actor, draft_id, now or utcnow())
 
-        overrides = _current_overrides(approval, draft.current_revision_id)
-        claims = [_desk_claim(c, latest.get(c.id), overrides, names, now) for c in current]
-        by_id = {c.id: c for c in claims}
-        authors = authors_of(draft.author_id, (r.created_by_id for r in revisions))
-        chance = _approval_chance(actor, draft, authors, [r for r in ratings if r.claim_id in by_id], by_id)
-        texts = {cid: text for cid, _, _, _, text in all_claims}
-        return DraftDesk(
-            id=draft.id, title=draft.title, external_id=draft.external_id, status=draft.status, desk=draft.desk,
-            deadline=draft.deadline, reference_date=draft.reference_date,
-            author=names.get(draft.author_id) if draft.author_id else None,
-            **_current_text(revision),
-            segments=segments(revision.text if revision else "", current, by_id),
-            claims=claims,
-            publishable=gate.publishable,
-            gate_reason=gate.reason,
-            blockers=[BlockerView(by_id[b.claim_id], b.reason) for b in gate.blockers if b.claim_id in by_id],
-            approval=chance,
-            last_approval=_last_approval(approval, revisions, names, draft.current_revision_id),
-            revisions=_revision_changes(revisions, all_claims, names, draft.current_revision_id),
-            timeline=[_timeline_entry(e, names, texts) for e in events],
-            timeline_total=timeline_total,
-            approval_key=_approval_key(draft, revision, claims, approval),
-        )
+
+def _draft_desk(session: Session, actor: Actor, draft_id: int, now: datetime) -> DraftDesk:
+    draft = find_draft(session, draft_id)
+    revision = draft.current_revision
+    approval = latest_approval(session, draft.id)
+    revision_claims, latest = _current_claims(session, draft)
+    ratings = [ClaimRating(c.id, c.status, latest[c.id].rating if c.id in latest else None)
+               for c in revision_claims]
+    gate = gate_of(draft, approval, ratings)
+    current = [c for c in revision_claims if c.status != ClaimStatus.RETIRED]
+    all_claims = list(session.execute(
+        select(Claim.id, Claim.revision_id, Claim.previous_claim_id, Claim.fingerprint, Claim.text)
+        .where(Claim.draft_id == draft.id)
+    ))
+    # Not their texts: a draft may have many revisions, and the page shows the current one's only.
+    revisions = list(session.scalars(
+        select(Revision).options(load_only(*_REVISION_COLUMNS)).where(Revision.draft_id == draft.id)
+        .order_by(Revision.number)
+    ))
+    timeline_total = session.scalar(select(func.count()).where(AuditEvent.draft_id == draft.id)) or 0
+    events = list(session.scalars(
+        select(AuditEvent).where(AuditEvent.draft_id == draft.id).order_by(AuditEvent.id.desc()).limit(AUDIT_SHOWN)
+    ))
+    names = user_names(session, [
+        draft.author_id, approval.editor_id if approval else None,
+        *(v.checker_id for v in latest.values()), *(r.created_by_id for r in revisions),
+        *(e.actor_id for e in events),
+    ])
+
+    overrides = _current_overrides(approval, draft.current_revision_id)
+    claims = [_desk_claim(c, latest.get(c.id), overrides, names, now) for c in current]
+    by_id = {c.id: c for c in claims}
+    authors = authors_of(draft.author_id, (r.created_by_id for r in revisions))
+    chance = _approval_chance(actor, draft, authors, [r for r in ratings if r.claim_id in by_id], by_id)
+    texts = {cid: text for cid, _, _, _, text in all_claims}
+    return DraftDesk(
+        id=draft.id, title=draft.title, external_id=draft.external_id, status=draft.status, desk=draft.desk,
+        deadline=draft.deadline, reference_date=draft.reference_date,
+        author=names.get(draft.author_id) if draft.author_id else None,
+        **_current_text(revision),
+        segments=segments(revision.text if revision else "", current, by_id),
+        claims=claims,
+        publishable=gate.publishable,
+        gate_reason=gate.reason,
+        blockers=[BlockerView(by_id[b.claim_id], b.reason) for b in gate.blockers if b.claim_id in by_id],
+        approval=chance,
+        last_approval=_last_approval(approval, revisions, names, draft.current_revision_id),
+        revisions=_revision_changes(revisions, all_claims, names, draft.current_revision_id),
+        timeline=[_timeline_entry(e, names, texts) for e in events],
+        timeline_total=timeline_total,
+        approval_key=_approval_key(draft, revision, claims, approval),
+    )
 
 
 def _current_claims(session: Session, draft: Draft) -> tuple[list[Claim], dict[int, Verdict]]:

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from ..domain.states import DraftStatus
 from ..services.approvals import approve_draft
-from ..services.desk_drafts import DraftDesk, TimelineEntry, draft_version, get_draft_desk, list_desk_drafts
+from ..services.desk_drafts import DraftDesk, TimelineEntry, get_draft_desk, get_live_draft, list_desk_drafts
 from ..services.errors import NotFound, ServiceError
 from .blueprint import blp
 from .security import current_actor, sessions
@@ -53,14 +53,14 @@ def draft_live(draft_id: int) -> ResponseReturnValue:
     part = request.args.get("part", "status")
     template = "draft_text.html" if part == "text" else "draft_status.html"
     try:
-        tag = draft_version(sessions(), current_actor(), draft_id)
+        live = get_live_draft(sessions(), current_actor(), draft_id, request.if_none_match)
     except NotFound:
         abort(404)
-    if request.if_none_match.contains(tag):
-        return Response(status=304, headers={"ETag": f'"{tag}"'})
-    response = make_response(render_template(template, d=_read(draft_id), loaded_key=request.args.get("key", ""),
+    if live.desk is None:
+        return Response(status=304, headers={"ETag": f'"{live.tag}"'})
+    response = make_response(render_template(template, d=live.desk, loaded_key=request.args.get("key", ""),
                                              **_helpers()))
-    response.set_etag(tag)
+    response.set_etag(live.tag)
     return response
 
 
