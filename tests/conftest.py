@@ -39,6 +39,7 @@ from factdesk.runtime import Runtime
 from factdesk.services import outbox
 from factdesk.services.inbox_writer import InboxWriter
 from factdesk.services.users import add_user, issue_token
+from factdesk.wiring.limiter import RedisLimiter
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1: a broker that is down
@@ -251,12 +252,12 @@ def _purge_broker(runtime: Runtime) -> None:
 
 
 def _reset_failure_counts(url: str) -> None:
-    """Failed-authentication counters live in Redis for a minute; one test's flood must not refuse the next."""
+    """Failed-authentication logs live in Redis for a window (a minute); one test's flood must not refuse the next."""
     if url.startswith("redis"):
         import redis
 
         client = redis.Redis.from_url(url)
-        keys = list(client.scan_iter("factdesk:badsig:*"))
+        keys = list(client.scan_iter(RedisLimiter.PREFIX + "*"))
         if keys:
             client.delete(*keys)
 

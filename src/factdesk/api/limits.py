@@ -14,7 +14,8 @@ def failure_limiter() -> Limiter:
     ext = current_app.extensions
     if EXTENSION_KEY not in ext:
         settings = ext["factdesk"].settings
-        ext[EXTENSION_KEY] = make_limiter(settings.broker_url, settings.bad_signature_window_seconds)
+        ext[EXTENSION_KEY] = make_limiter(settings.broker_url, settings.bad_signature_window_seconds,
+                                            settings.bad_signature_limit)
     return ext[EXTENSION_KEY]
 
 
