@@ -27,9 +27,10 @@ def failing_audit(monkeypatch):  # type: ignore[no-untyped-def]
     broken = [True]
 
     def failing_record(session, actor, action, **kwargs):  # type: ignore[no-untyped-def]
-        draft = session.get(Draft, kwargs.get("draft_id"))
-        if broken[0] and action == "revision.created" and draft is not None and draft.external_id == "bad":
-            raise RuntimeError("audit store refused the event")
+        if broken[0] and action == "revision.created":
+            draft = session.get(Draft, kwargs["draft_id"])
+            if draft is not None and draft.external_id == "bad":
+                raise RuntimeError("audit store refused the event")
         return record(session, actor, action, **kwargs)
 
     monkeypatch.setattr(audit, "record", failing_record)
