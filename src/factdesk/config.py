@@ -127,6 +127,9 @@ class Settings:
     db_pool_size: int = 10
     db_max_overflow: int = 20
     db_pool_timeout_seconds: float = 30.0
+    # How long opening a PostgreSQL connection may take: a database host that drops packets then fails a
+    # request (503) in seconds instead of holding it for the operating system's TCP timeout (minutes).
+    db_connect_timeout_seconds: int = 5
     # Broker connections each process keeps for publishing tasks (Celery's broker_pool_limit).
     broker_pool_limit: int = 10
 
@@ -175,6 +178,7 @@ class Settings:
             db_pool_size=_positive(env, "FACTDESK_DB_POOL_SIZE", 10),
             db_max_overflow=_int(env, "FACTDESK_DB_MAX_OVERFLOW", 20),
             db_pool_timeout_seconds=pool_timeout,
+            db_connect_timeout_seconds=max(2, _int(env, "FACTDESK_DB_CONNECT_TIMEOUT_SECONDS", 5)),
             broker_pool_limit=_positive(env, "FACTDESK_BROKER_POOL_LIMIT", 10),
         )
 

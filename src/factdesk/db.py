@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
 
 def make_engine(database_url: str, *, pool_size: int = 10, max_overflow: int = 20,
-                pool_timeout: float = 30.0) -> Engine:
+                pool_timeout: float = 30.0, connect_timeout: int = 5) -> Engine:
     """An engine for `database_url`; SQLite gets WAL, foreign keys and a busy timeout so that the API,
     the worker and the scheduler can share one file. Elsewhere (PostgreSQL) the connection pool keeps
     `pool_size` connections, opens up to `max_overflow` more under load, and a checkout waits at most
-    `pool_timeout` seconds for one."""
+    `pool_timeout` seconds for one, and opening one gives up after `connect_timeout` seconds (libpq's
+    `connect_timeout`, unless the URL sets its own)."""
     if database_url.startswith("sqlite"):
         engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
 
@@ -34,8 +35,9 @@ def make_engine(database_url: str, *, pool_size: int = 10, max_overflow: int = 2
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
+    connect_args = {} if "connect_timeout=" in database_url else {"connect_timeout": connect_timeout}
     return create_engine(database_url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow,
-                         pool_timeout=pool_timeout)
+                         pool_timeout=pool_timeout, connect_args=connect_args)
 
 
 # What every service takes: a factory of sessions, one session (one transaction) per unit of work.

@@ -29,7 +29,7 @@ class Runtime:
         self.settings.ensure_data_dir()
         s = self.settings
         return make_engine(s.database_url, pool_size=s.db_pool_size, max_overflow=s.db_max_overflow,
-                           pool_timeout=s.db_pool_timeout_seconds)
+                           pool_timeout=s.db_pool_timeout_seconds, connect_timeout=s.db_connect_timeout_seconds)
 
     @cached_property
     def celery(self) -> Celery:
