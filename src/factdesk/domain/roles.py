@@ -21,6 +21,9 @@ class Permission(StrEnum):
     APPROVE = "approve"
     # Record a verdict without holding the lease, release someone else's lease: the desk's editors.
     SUPERVISE = "supervise"
+    # The delivery log and the CMS inbox: callback URLs, gate traffic and unpublished text of every desk, for
+    # the people who run the gate.
+    READ_GATE_LOGS = "read_gate_logs"
     ADMINISTER = "administer"
 
 
@@ -28,7 +31,8 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.REPORTER: frozenset({Permission.SUBMIT_DRAFT, Permission.READ}),
     Role.CHECKER: frozenset({Permission.READ, Permission.CHECK}),
     Role.EDITOR: frozenset(
-        {Permission.SUBMIT_DRAFT, Permission.READ, Permission.CHECK, Permission.APPROVE, Permission.SUPERVISE}
+        {Permission.SUBMIT_DRAFT, Permission.READ, Permission.CHECK, Permission.APPROVE, Permission.SUPERVISE,
+         Permission.READ_GATE_LOGS}
     ),
     Role.ADMIN: frozenset(Permission),
     Role.INTEGRATION: frozenset({Permission.SUBMIT_DRAFT, Permission.READ}),

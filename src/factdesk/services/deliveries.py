@@ -152,9 +152,8 @@ def _finish_job(session: Session, delivery_id: int, draft_id: int | None, error:
 # --- reading the log -----------------------------------------------------------------------------
 
 def _check_reader(actor: Actor) -> None:
-    # The delivery log shows callback URLs and gate traffic: it is for the people who run the gate.
-    if not actor.can(Permission.APPROVE):
-        raise Forbidden("only editors and admins may read the delivery log")
+    if not actor.can(Permission.READ_GATE_LOGS):
+        raise Forbidden("only editors and admins may read the delivery log", details={"reason": "role"})
 
 
 @dataclass(frozen=True)

@@ -99,8 +99,7 @@ def requeue_rejected(sessions: Sessions, actor: Actor, item_id: int, drain: Drai
 
 
 def _check_reader(actor: Actor) -> None:
-    # Saves hold unpublished text of every desk: for the people who run the gate, as the delivery log is.
-    if not actor.can(Permission.APPROVE):
+    if not actor.can(Permission.READ_GATE_LOGS):
         raise Forbidden("only editors and admins may read the CMS inbox", details={"reason": "role"})
 
 
