@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from . import figures
 from .claims import Finding
 from .context import Context, SentenceContext
 from .structure import MONTH_NAME, MONTHS
@@ -44,6 +45,13 @@ _NAMED_DAY = re.compile(r"\b(?:Good|Black|Super|Ash|Cyber|Holy|Maundy|Palm|Easte
 _MAY_MONTH = re.compile(r"\b(?:in|on|since|until|by|from|of|early|late|mid|during|through|before|after)[\s-]May$", re.I)
 _FUTURE = re.compile(r"\b(?:will|shall|next|upcoming|coming|is to|are to|scheduled|plans? to|expected to)\b", re.I)
 _NO_YEAR_BEFORE = re.compile(r"(?:No\.|number|#|page|route|flight|room|model|version|v\.?)\s*$", re.I)
+
+
+def default_reference_date(now: dt.datetime | None = None) -> dt.date:
+    """The day relative dates are read against when the caller names none: the day the text is submitted,
+    in UTC, as the server stamps a revision (services.revisions.add_revision). `factdesk extract` uses it
+    too, so the same text gets the same values and fingerprints from both."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).date()
 
 
 def _past(ref: dt.date, month: int, future: bool) -> int:
@@ -264,7 +272,7 @@ def find_dates(sc: SentenceContext) -> list[Finding]:
             with contextlib.suppress(ValueError):
                 sc.ctx.last_day = dt.date(norm["year"], norm["month"], norm["day"])
         out.append(Finding("date", sc.base + s, sc.base + e, norm, ("date", *features)))
-    return out
+    return figures.annotate(sc, out)
 
 
 def _not_a_date(sc: SentenceContext, m: re.Match[str]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from . import figures
 from .claims import Finding
 from .context import Context, SentenceContext
 from .lexicon import word_set
@@ -137,7 +138,7 @@ def find_money(sc: SentenceContext) -> list[Finding]:
     out = _amounts_after_symbol_or_code(sc.text, base, sc.ctx)
     out += _amounts_before_currency_name(sc.text, base, sc.ctx, _spans(out, base))
     out += _open_amounts(sc.text, base, sc.ctx, _spans(out, base))
-    return out
+    return figures.annotate(sc, out, money=True)
 
 
 def _spans(found: list[Finding], base: int) -> list[tuple[int, int]]:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from . import figures
 from .claims import Finding
 from .context import SentenceContext
 from .numbers import DIGITS, FRACTIONS, NUMBER_WORDS, ORDINALS, parse_number, tidy
@@ -38,6 +39,24 @@ _QTY = re.compile(
 )
 _IRREGULAR = {
     "children": "child",
+    "gases": "gas",
+    "quizzes": "quiz",
+    "potatoes": "potato",
+    "tomatoes": "tomato",
+    "heroes": "hero",
+    "vetoes": "veto",
+    "wives": "wife",
+    "knives": "knife",
+    "leaves": "leaf",
+    "halves": "half",
+    "shelves": "shelf",
+    "wolves": "wolf",
+    "analyses": "analysis",
+    "crises": "crisis",
+    "theses": "thesis",
+    "criteria": "criterion",
+    "phenomena": "phenomenon",
+    "geese": "goose",
     "people": "person",
     "men": "man",
     "women": "woman",
@@ -74,8 +93,13 @@ def singular(word: str) -> str:
         return _IRREGULAR[w]
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
-    if w.endswith(("sses", "ches", "shes", "xes")):
-        return w[:-2]
+    if (
+        w.endswith(("sses", "ches", "shes", "xes", "zzes"))
+        or len(w) > 4
+        and w.endswith("uses")
+        and not w.endswith(("ouses", "auses"))
+    ):
+        return w[:-2]  # "buses" -> "bus", "viruses" -> "virus"; "houses" and "causes" lose only the s
     if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
         return w[:-1]
     return w
@@ -139,7 +163,7 @@ def find_quantities(sc: SentenceContext) -> list[Finding]:
             continue
         norm, features, end = reading
         out.append(Finding("quantity", off + s, off + end, norm, features))
-    return out
+    return figures.annotate(sc, out)
 
 
 def _reader_for(m: re.Match[str]) -> Callable[[SentenceContext, re.Match[str]], _Reading | None]:
