@@ -77,3 +77,36 @@ def test_extract_without_a_reference_date_reads_against_today_as_the_server_does
     (date,) = [c for c in json.loads(default.output) if c["type"] == "date"]
     assert date["normalized"]["year"] in (today.year, today.year - 1)
     assert json.loads(default.output) == json.loads(explicit.output)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit"),
+    [
+        ("He has a current world ranking number 27 this season.", 27, "rank"),
+        ("Currently ranked 27th in the world, he is seeded.", 27, "rank"),
+        ("The university celebrated Guy's 100th birthday.", 100, "birthday"),
+        ("He was re-elected twice after that.", 2, "time"),
+        ("The tests covered the nation's 5.5 million people.", 5500000, "person"),
+    ],
+)
+def test_ranks_counts_and_scaled_figures(claims_of, sentence, value, unit) -> None:  # type: ignore[no-untyped-def]
+    (qty,) = of_type(claims_of("Head\n\n" + sentence), "quantity")
+    assert (qty.normalized["value"], qty.normalized["unit"]) == (value, unit)
+
+
+@pytest.mark.model
+def test_times_of_day_and_names_with_years_are_not_figures(claims_of) -> None:  # type: ignore[no-untyped-def]
+    claims = claims_of("Head\n\nHe left at 11 a.m. local time (UTC+0900). The 2019-nCoV virus spread.", "2020-01-28")
+    assert of_type(claims, "quantity") == [] and of_type(claims, "date") == []
+
+
+@pytest.mark.model
+def test_lari_are_money_and_a_due_date_is_ahead(claims_of) -> None:  # type: ignore[no-untyped-def]
+    claims = claims_of(
+        "Head\n\nBail was set at 100,000 Georgian lari. He was due to stand down in August.", "2020-05-25"
+    )
+    (money,) = of_type(claims, "money")
+    assert (money.normalized["amount"], money.normalized["currency"]) == (100000, "GEL")
+    (date,) = of_type(claims, "date")
+    assert (date.normalized["year"], date.normalized["month"]) == (2020, 8)
