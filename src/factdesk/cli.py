@@ -209,18 +209,18 @@ _SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdow
 @click.option("--input-format", type=click.Choice(["text", "html", "markdown"]), default=None,
               help="Default: from the file's suffix.")
 @click.option("--reference-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The date relative dates are read against (YYYY-MM-DD).")
+              help="The date relative dates are read against (YYYY-MM-DD). Default: today in UTC, as the server.")
 def extract(file: Path, output: str, input_format: str | None, reference_date) -> None:
     """Print the claims of a text, HTML or Markdown FILE; no server needed."""
+    from .extraction import default_reference_date, render_table
     from .extraction import extract as run_extraction
-    from .extraction import render_table
 
     fmt = input_format or _SUFFIX_FORMATS.get(file.suffix.lower(), "text")
     try:
         body = file.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise click.ClickException(f"{file} is not UTF-8 text") from None
-    ref: date | None = reference_date.date() if reference_date else None
+    ref: date = reference_date.date() if reference_date else default_reference_date()
     result = run_extraction(body, fmt=fmt, reference_date=ref)
     if output == "json":
         click.echo(json.dumps([c.to_dict() for c in result.claims], ensure_ascii=False, indent=1))

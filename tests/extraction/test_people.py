@@ -39,7 +39,7 @@ def test_quote_speaker_is_resolved_from_a_pronoun_to_the_full_name(claims_of) ->
     )
     (quote,) = of_type(claims_of(text), "quote")
     assert quote.normalized["speaker"] == "Yann LeCun"
-    assert quote.text == "When you do this, you fall behind,"
+    assert quote.text == "When you do this, you fall behind"
 
 
 def test_quote_speaker_surname_and_straight_quotes(claims_of) -> None:  # type: ignore[no-untyped-def]

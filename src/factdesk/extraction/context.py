@@ -23,6 +23,8 @@ class Context:
     last_currency: str | None = None
     # a committee named earlier: "committee member X" is usually a member of that one
     last_committee: str | None = None
+    # the country of the first state office-holder named ("Ukrainian President X", then "Prime Minister Y")
+    home_country: str | None = None
     # role word -> the person last given that role, so "the commissioner said" finds its speaker
     roles: dict[str, str] = field(default_factory=dict)
     # "WHO" -> "World Health Organization", from "World Health Organization (WHO)"
@@ -34,7 +36,7 @@ class Context:
         full = self.full_name(name)
         parts = full.split()
         if len(parts) > 1:
-            for p in (parts[-1], parts[0], " ".join(parts[1:])):
+            for p in (parts[-1], parts[0], " ".join(parts[1:]), f"{parts[0]} {parts[-1]}"):
                 self.people.setdefault(p.lower(), full)
             self.people.setdefault(full.lower(), full)
         return full
@@ -43,6 +45,10 @@ class Context:
         """'LeCun' -> 'Yann LeCun' when the full name was used earlier; otherwise the name itself."""
         key = " ".join(name.split()).lower()
         key = key[:-2] if key.endswith(("'s", "’s")) else key
+        words = key.split()
+        if key not in self.people and len(words) > 2:
+            # "Richard Kenneth Guy" after "Richard K. Guy": the same first and last name is the same person
+            key = f"{words[0]} {words[-1]}"
         return self.people.get(key, " ".join(name.split()))
 
 

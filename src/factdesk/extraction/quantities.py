@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from . import figures
 from .claims import Finding
 from .context import SentenceContext
 from .numbers import DIGITS, FRACTIONS, NUMBER_WORDS, ORDINALS, parse_number, tidy
@@ -14,10 +15,20 @@ _ORDINAL = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,3}(?:st|nd|rd|th))"
 )
 # Ordinals are ranks only before these nouns; "the first vaccine" or "a third president" rank nothing.
-_RANK_NOUNS = r"(?:place|places|term|terms|spot|position|seed|round|consecutive|straight|finish)"
+_RANK_NOUNS = (
+    r"(?:place|places|term|terms|spot|position|seed|round|consecutive|straight|finish|birthday|anniversary"
+    r"|in\sthe\sworld)"
+)
 # "third-largest lender": an ordinal before a superlative is a rank.
 _SUPERLATIVES = r"(?:largest|biggest|highest|lowest|smallest|richest|busiest|oldest|most|best|worst|fastest|longest)"
-_DURATION_WORDS = {"decade": (10, "year"), "century": (100, "year"), "dozen": (12, None), "fortnight": (14, "day")}
+_DURATION_WORDS = {
+    "decade": (10, "year"),
+    "century": (100, "year"),
+    "dozen": (12, None),
+    "fortnight": (14, "day"),
+    "twice": (2, "time"),
+    "thrice": (3, "time"),
+}
 _QTY = re.compile(
     rf"(?P<time>(?<![\d:])\d{{1,2}}:\d{{2}}:\d{{2}}(?![\d:]))"
     rf"|(?P<tally>(?<![\d.,-])(?P<for>\d{{1,3}})\s?[-–](?P<against>\d{{1,3}})(?![\d%-])"
@@ -31,13 +42,31 @@ _QTY = re.compile(
     rf"|(?<=by\s)(?P<fnum_b>a)\s(?P<fden_b>half|third|quarter|fifth|tenth)\b)"
     rf"|(?P<halfof>\bhalf\s(?=of\b))"
     rf"|(?P<ranks>\b(?P<r1>{_ORDINAL})(?:\s(?:and|or|to)\s(?P<r2>{_ORDINAL}))?(?=[\s-]{_RANK_NOUNS}\b|-{_SUPERLATIVES}\b))"
-    rf"|(?P<dur>\b(?:a|one)\s(?P<durword>decade|century|dozen|fortnight)\b)"
+    rf"|(?P<dur>\b(?:a|one)\s(?P<durword>decade|century|dozen|fortnight)\b|\b(?P<durword2>twice|thrice)\b)"
     rf"|(?P<num>(?<![\w.,/$€£¥#:-])(?:{DIGITS}|(?i:{NUMBER_WORDS}))(?:\s(?:hundred|thousand|million|billion|trillion)\b)?(?![\w/]|[.,:]\d))"
     rf"(?:\s?(?P<pct>%|percent\b|per\scent\b|percentage\spoints?\b))?",
     re.I,
 )
 _IRREGULAR = {
     "children": "child",
+    "gases": "gas",
+    "quizzes": "quiz",
+    "potatoes": "potato",
+    "tomatoes": "tomato",
+    "heroes": "hero",
+    "vetoes": "veto",
+    "wives": "wife",
+    "knives": "knife",
+    "leaves": "leaf",
+    "halves": "half",
+    "shelves": "shelf",
+    "wolves": "wolf",
+    "analyses": "analysis",
+    "crises": "crisis",
+    "theses": "thesis",
+    "criteria": "criterion",
+    "phenomena": "phenomenon",
+    "geese": "goose",
     "people": "person",
     "men": "man",
     "women": "woman",
@@ -59,6 +88,10 @@ _AGE_BEFORE = re.compile(
 _SKIP_BEFORE = re.compile(
     r"(?:No\.|number|#|page|pp?\.|route|flight|room|model|version|v\.?|chapter|section|article|rule)\s*$", re.I
 )
+# "world ranking number 27", "a career high of number 16": a rank, not an identifier.
+_RANK_NUMBER = re.compile(r"\b(?:ranking|ranked|rank|world|high\sof|low\sof)\snumber\s*$", re.I)
+_CLOCK = re.compile(r"(?:UTC|GMT)[+−-]$")
+_CLOCK_AFTER = re.compile(r"\s?(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock)", re.I)
 # "four years ago" places an event in time; it is not a figure to check on its own.
 _AGO = re.compile(r"\s(?:years?|months?|weeks?|days?|decades?)\sago\b", re.I)
 # "Magnitude 6.1", "Category 4": a capitalised scale word before a figure does not make it a name.
@@ -74,8 +107,13 @@ def singular(word: str) -> str:
         return _IRREGULAR[w]
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
-    if w.endswith(("sses", "ches", "shes", "xes")):
-        return w[:-2]
+    if (
+        w.endswith(("sses", "ches", "shes", "xes", "zzes"))
+        or len(w) > 4
+        and w.endswith("uses")
+        and not w.endswith(("ouses", "auses"))
+    ):
+        return w[:-2]  # "buses" -> "bus", "viruses" -> "virus"; "houses" and "causes" lose only the s
     if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
         return w[:-1]
     return w
@@ -139,7 +177,7 @@ def find_quantities(sc: SentenceContext) -> list[Finding]:
             continue
         norm, features, end = reading
         out.append(Finding("quantity", off + s, off + end, norm, features))
-    return out
+    return figures.annotate(sc, out)
 
 
 def _reader_for(m: re.Match[str]) -> Callable[[SentenceContext, re.Match[str]], _Reading | None]:
@@ -192,8 +230,8 @@ def _ordinal_rank(sc: SentenceContext, m: re.Match[str]) -> _Reading:
 
 
 def _duration_word(sc: SentenceContext, m: re.Match[str]) -> _Reading:
-    """A count in one word ("a decade", "a dozen", "a fortnight")."""
-    count, unit = _DURATION_WORDS[m.group("durword").lower()]
+    """A count in one word ("a decade", "a dozen", "a fortnight", "twice")."""
+    count, unit = _DURATION_WORDS[(m.group("durword") or m.group("durword2")).lower()]
     return {"value": count, "unit": unit or "item"}, ("quantity",), m.end()
 
 
@@ -201,7 +239,10 @@ def _figure(sc: SentenceContext, m: re.Match[str]) -> _Reading | None:
     """A figure in digits or words: a percentage, or a count of the noun that follows it."""
     text, s, e = sc.text, m.start(), m.end()
     figure = m.group("num")
-    if _SKIP_BEFORE.search(text[max(0, s - 10) : s]) or _AGO.match(text, e):
+    ranked = bool(_RANK_NUMBER.search(text[max(0, s - 25) : s]))
+    if _CLOCK.search(text[max(0, s - 4) : s]) or _CLOCK_AFTER.match(text, e):
+        return None  # "UTC+0900", "11 a.m.": times of day, not figures
+    if not ranked and _SKIP_BEFORE.search(text[max(0, s - 10) : s]) or _AGO.match(text, e):
         return None
     value = parse_number(figure)
     if value is None or figure.lower() == "zero":
@@ -212,6 +253,8 @@ def _figure(sc: SentenceContext, m: re.Match[str]) -> _Reading | None:
         return None
     if m.group("pct"):
         return {"value": tidy(value), "unit": "percent"}, ("quantity", "statistic"), e
+    if ranked:
+        return {"value": tidy(value), "unit": "rank"}, ("quantity",), e
     return _count(sc, m, value, tok)
 
 
@@ -221,6 +264,8 @@ def _count(sc: SentenceContext, m: re.Match[str], value: float, tok: Any) -> _Re
     figure = m.group("num")
     before = text[max(0, s - 20) : s]
     unit, uend = _unit_after(sc.doc, off + s + len(figure))
+    if unit and not unit.isascii():
+        return None  # a figure inside a passage in another script ("4~5시간 전에")
     if not unit and re.fullmatch(r"(?:1[5-9]|20)\d\d", figure):
         return None  # a year the date reader passed over (a name such as "Euro 2020")
     if figure.lower() == "one" and _one_as_pronoun(text, s, unit, before):

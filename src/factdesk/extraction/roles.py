@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import people
 from .claims import Finding
 from .context import Context, SentenceContext
 from .lexicon import word_set
@@ -32,13 +33,15 @@ ROLE_HEADS = word_set(
     director-general ombudsman photographer filmmaker producer presenter anchor host broadcaster defender activist
     campaigner entrepreneur businessman businesswoman philanthropist banker official
     midfielder striker goalkeeper quarterback pitcher athlete cyclist pilot astronaut commentator aide
-    lobbyist pollster sen. rep. gov. gen. lt. col. capt. sgt. prof. supt. insp. adm. cmdr."""
+    lobbyist pollster mathematician physicist astrophysicist astronomer chemist biologist neuroscientist
+    player politician journalist footballer wrestler guitarist drummer fellow ayatollah billionaire
+    millionaire successor predecessor cleric sen. rep. gov. gen. lt. col. capt. sgt. prof. supt. insp. adm. cmdr."""
 )
 # Capitalised words that belong to the title, not to the organisation ("District Judge", "Prime Minister").
 _TITLE_WORDS = word_set(
     """prime vice deputy chief district federal associate assistant senior junior general acting interim
     executive managing foreign finance defence defense interior health education justice home attorney
-    supreme circuit state"""
+    supreme circuit state grand first majority minority independent"""
 )
 _FORMER = frozenset({"former", "ex", "ex-", "then", "then-", "erstwhile", "late", "outgoing"})
 _DROP = frozenset(
@@ -67,6 +70,8 @@ _STATE_TITLES = frozenset(
         "president-elect",
     }
 )
+# Titles whose "for X" names a portfolio, not an organisation ("minister for East African Affairs").
+_PORTFOLIO_TITLES = frozenset({"minister", "secretary", "commissioner", "spokesman", "spokeswoman", "spokesperson"})
 # Members and chairs with no organisation stated belong to the committee named last.
 _COMMITTEE_ROLES = frozenset({"committee member", "member", "committee chairman", "chairman"})
 DEMONYMS = {
@@ -138,47 +143,26 @@ DEMONYMS = {
     "scottish": "Scotland",
     "welsh": "Wales",
     "european": "European Union",
+    "slovak": "Slovakia",
+    "english": "England",
+    "georgian": "Georgia",
+    "burundian": "Burundi",
+    "south sudanese": "South Sudan",
+    "sudanese": "Sudan",
+    "iraqi": "Iraq",
+    "korean": "Korea",
 }
-_NAME_PARTICLES = frozenset(
-    {"di", "de", "da", "van", "von", "der", "den", "del", "la", "le", "bin", "al", "ibn", "st."}
-)
+_COUNTRIES = frozenset(DEMONYMS.values()) | {"Burundi", "Egypt", "Iran", "Iraq", "Ukraine", "Korea"}
+# Verb forms that start a clause, never a title ("officials including deputy minister X").
+_CLAUSE_VERBS = frozenset({"including", "according", "following", "regarding", "excluding", "concerning"})
 
 
-def _is_name_token(tok: Any) -> bool:
-    t = tok.text
-    return (tok.pos_ == "PROPN" or tok.ent_type_ == "PERSON") and t[:1].isupper() and t.lower() not in ROLE_HEADS
-
-
-def _name_after(doc: Any, i: int, limit: int) -> tuple[int, int, str] | None:
-    """A person's name starting at token i: capitalised proper nouns, particles, a quoted nickname."""
-    j, parts = i, list[str]()
-    while j < limit and len(parts) < 6:
-        tok = doc[j]
-        if _is_name_token(tok) or (
-            parts and tok.lower_ in _NAME_PARTICLES and j + 1 < limit and doc[j + 1].text[:1].isupper()
-        ):
-            parts.append(tok.text)
-            j += 1
-        elif parts and tok.text in ('"', "“", "”", "'") and j + 3 < limit and doc[j + 2].text in ('"', "“", "”", "'"):
-            j += 3  # talent agent Pasquale "Pat" Di Cicco: the nickname is not the name
-        else:
-            break
-    if not parts or doc[j - 1].ent_type_ in ("GPE", "ORG", "NORP") and doc[i].ent_type_ != "PERSON":
-        return None
-    return i, j, " ".join(parts)
+def _name_after(doc: Any, i: int, limit: int, strict: bool = True) -> tuple[int, int, str] | None:
+    return people.name_after(doc, i, limit, ROLE_HEADS, strict)
 
 
 def _name_before(doc: Any, end: int, floor: int, ctx: Context) -> tuple[int, int, str] | None:
-    """A person's name ending just before token `end` (one word only if known as a person's)."""
-    j = end
-    while j > floor and (_is_name_token(doc[j - 1]) or doc[j - 1].lower_ in _NAME_PARTICLES and j - 1 > floor):
-        j -= 1
-    if j == end:
-        return None
-    known = ctx.full_name(doc[j:end].text) != doc[j:end].text
-    if not any(t.ent_type_ == "PERSON" for t in doc[j:end]) and end - j < 2 and not known:
-        return None
-    return j, end, " ".join(t.text for t in doc[j:end])
+    return people.name_before(doc, end, floor, ctx, ROLE_HEADS)
 
 
 def _org_text(tokens: list[Any]) -> str | None:
@@ -205,15 +189,26 @@ def _split_title(tokens: list[Any]) -> tuple[list[Any], list[Any], bool, str | N
             party = t.text
         elif low in _DROP or t.pos_ in ("DET", "ADV", "PUNCT", "PART") and not role:
             continue
-        elif t.text[:1].isupper() and low not in _TITLE_WORDS and low not in ROLE_HEADS and not role:
-            org.append(t)
+        elif t.text[:1].isupper() and low not in _TITLE_WORDS and low not in ROLE_HEADS and _plain(role):
+            # "trade union Aslef general secretary": a name after plain lowercase words ends the organisation
+            org += role + [t]
+            role = []
         else:
             role.append(t)
     return org, role, former, party
 
 
+def _plain(role: list[Any]) -> bool:
+    """No title word among the role words so far ("trade union", not "chief" in "chief AI strategist")."""
+    return not any(t.lower_ in _TITLE_WORDS or t.lower_ in ROLE_HEADS for t in role)
+
+
 def _left_modifiers(doc: Any, head: int, floor: int) -> int:
-    """Where the title phrase ending at `head` starts: back over adjectives, nouns, names and 'and'."""
+    """Where the title phrase ending at `head` starts: back over adjectives, nouns, names and 'and'.
+
+    Two titles in a row ("filmmaker and journalist", "Minister for Finance and Minister of Economy") are
+    two phrases: the walk stops at the 'and' or comma after an earlier title.
+    """
     i = head
     while i > floor:
         t = doc[i - 1]
@@ -226,22 +221,31 @@ def _left_modifiers(doc: Any, head: int, floor: int) -> int:
         ):
             i -= 1
             continue
+        if t.lower_ in ("and", ",") and _ends_title(doc, i - 1, floor):
+            break
         if (
             t.pos_ in ("ADJ", "NOUN", "PROPN", "NUM")
             or t.tag_ == "VBG"
             or t.lower_ in _FORMER
             or t.lower_ in ("-", "and", "newly", "elected")
-            or t.text in (",",)
-            and i - 2 > floor
-            and doc[i - 2].pos_ == "NOUN"
-            and doc[i - 2].lower_ in ROLE_HEADS
         ):
-            if t.lower_ in _KIN or t.ent_type_ == "PERSON" or t.ent_type_ == "ORDINAL" or t.pos_ == "NUM":
+            if t.lower_ in _KIN or t.lower_ in _CLAUSE_VERBS or t.ent_type_ in ("PERSON", "ORDINAL") or t.pos_ == "NUM":
                 break
             i -= 1
         else:
             break
+    while i < head and doc[i].lower_ in ("and", ",", "-"):
+        i += 1  # "Harirchi and vice president ...": the title starts after the 'and'
     return i
+
+
+def _ends_title(doc: Any, i: int, floor: int) -> bool:
+    """Whether the words before token i (an 'and' or a comma) end a title of their own."""
+    if i - 1 >= floor and doc[i - 1].lower_ in ROLE_HEADS:
+        return True
+    return any(
+        doc[k].lower_ in ("of", "for") and doc[k - 1].lower_ in ROLE_HEADS for k in range(max(floor + 1, i - 3), i)
+    )
 
 
 def _role_phrase(doc: Any, head: int, start: int) -> str:
@@ -320,9 +324,12 @@ def remember_people(doc: Any, text: str, ctx: Context) -> None:
                 if name.endswith(suffix):
                     name = name[: -len(suffix)]
             words = name.split()
+            while words and (words[0].lower() in ROLE_HEADS or words[0].lower() in _TITLE_WORDS):
+                words.pop(0)  # "Grand Ayatollah Mousa Shubairi Zanjani": the title is not the name
+            name = " ".join(words)
             if any(w.lower() in ORG_WORDS for w in words):
                 continue  # "Northwind Freight" tagged as a person is still a company
-            if len(words) > 1 and all(w[:1].isupper() or w.lower() in _NAME_PARTICLES for w in words):
+            if len(words) > 1 and all(w[:1].isupper() or w.lower() in people.NAME_PARTICLES for w in words):
                 ctx.add_person(name)
 
 
@@ -333,6 +340,12 @@ def _finding(doc: Any, base: int, s: int, e: int, norm: dict[str, Any], features
 def _norm(person: str, role: str, org: str | None, former: bool, ctx: Context) -> dict[str, Any]:
     out: dict[str, Any] = {"person": ctx.add_person(person), "role": role}
     ctx.roles[role.split()[-1].lower()] = out["person"]
+    if role.lower() in _STATE_TITLES:
+        # "Joe Biden, who served as Vice President": a state's office with no country stated is held in the
+        # country of the first office-holder the text named, the country the story is about.
+        if org in _COUNTRIES and ctx.home_country is None:
+            ctx.home_country = org
+        org = org or ctx.home_country
     if org:
         out["org"] = org
     out["former"] = former
@@ -350,6 +363,10 @@ class _Title:
     org: str | None  # from the phrase itself: "US President", "Halden's chief executive"
     former: bool
 
+    @property
+    def head_word(self) -> str:
+        return str(self.sc.doc[self.head].lower_)
+
     @functools.cached_property
     def org_after(self) -> tuple[str | None, int]:
         """The organisation after the role word ('at Meta') and the token where it ends."""
@@ -360,15 +377,20 @@ class _Title:
         """Where the words before the title end: back over determiners and an age between commas."""
         doc, lo = self.sc.doc, self.sc.sent.start
         j = self.start
+        # "a young billionaire and co-founder of Scale AI": the apposition starts at the first title.
+        while j - 2 > lo and doc[j - 1].lower_ in ("and", ",") and _ends_title(doc, j - 1, lo):
+            j = _left_modifiers(doc, j - 2 if doc[j - 2].lower_ in ROLE_HEADS else _head_before(doc, j - 1, lo), lo)
         while j > lo and doc[j - 1].pos_ == "DET":
             j -= 1
         if j > lo + 3 and doc[j - 1].text == "," and doc[j - 2].like_num and doc[j - 3].text == ",":
             j -= 2  # "Ortiz, 47, a former public defender": the age sits between name and title
         return j
 
-    def claim(self, person: str, org: str | None, start: int, end: int, features: tuple[str, ...]) -> Finding:
+    def claim(
+        self, person: str, org: str | None, start: int, end: int, features: tuple[str, ...], role: str | None = None
+    ) -> Finding:
         """The role finding over tokens start..end, registering the person (and role) in the context."""
-        norm = _norm(person, self.role, org, self.former, self.sc.ctx)
+        norm = _norm(person, role or self.role, org, self.former, self.sc.ctx)
         return _finding(self.sc.doc, self.sc.base, start, end, norm, features)
 
 
@@ -400,7 +422,7 @@ def _title_at(sc: SentenceContext, tok: Any) -> _Title | None:
     """The title phrase that a role word heads, or None when the word is not a role here."""
     doc, hi = sc.doc, sc.sent.end
     low = tok.lower_
-    if low not in ROLE_HEADS:
+    if low not in ROLE_HEADS and not _plural_before_name(doc, tok, hi):
         return None
     if low == "head" and not (tok.i + 1 < hi and doc[tok.i + 1].lower_ == "of"):
         return None
@@ -416,14 +438,101 @@ def _title_at(sc: SentenceContext, tok: Any) -> _Title | None:
     return _Title(sc, tok.i, start, role, org, former)
 
 
+def _plural_before_name(doc: Any, tok: Any, hi: int) -> bool:
+    """'One of South Sudan's Vice Presidents, Rebecca Nyandeng De Mabior': a plural title, then a name."""
+    low = tok.lower_
+    return low.endswith("s") and low[:-1] in ROLE_HEADS and tok.i + 2 < hi and doc[tok.i + 1].text == ","
+
+
 def _title_before_name(t: _Title) -> _Match | None:
-    """A title before the name ("US President Donald Trump", "conductor Leopold Stokowski")."""
+    """A title before the name ("US President Donald Trump", "Secretary of State Mike Pompeo", "conductor
+    Leopold Stokowski"), or before another title and then the name ("filmmaker and journalist Brady Haran":
+    each title is a claim of its own, over its own words)."""
     doc, hi = t.sc.doc, t.sc.sent.end
-    name = _name_after(doc, t.head + 1, hi)
-    if not (name and t.head + 1 < hi and doc[t.head + 1].text[:1].isupper()):
+    named = _named_title(doc, t.head, hi, 0)
+    if named is None:
         return None
-    org, stated = _org_of_named_title(t, name[1])
-    return t.claim(name[2], org, t.start, name[1], ("title", *stated)), range(t.start, name[1])
+    tail_end, field, tail_org, name, direct = named
+    role = f"{t.role} {field}" if field else t.role
+    org: str | None
+    stated: tuple[str, ...]
+    if tail_org:
+        org, stated = tail_org, ("org_stated",)
+    elif direct:
+        org, stated = _org_of_named_title(t, name[1])
+    else:
+        org, stated = t.org, ()
+    end = name[1] if direct else tail_end
+    return t.claim(name[2], org, t.start, end, ("title", *stated), role), range(t.start, end)
+
+
+# What follows a title word up to the name: (where it ends, a field that belongs to the title ("of State"),
+# an organisation ("of the United States"), the name, whether the name follows this title directly).
+_Named = tuple[int, str | None, str | None, tuple[int, int, str], bool]
+
+
+def _named_title(doc: Any, head: int, hi: int, depth: int) -> _Named | None:
+    """The name a title word leads to, directly or through further titles joined by 'and' or commas."""
+    k, field, org, strict = _title_tail(doc, head + 1, hi)
+    if k < hi and doc[k].text[:1].isupper():
+        name = _name_after(doc, k, hi, strict)
+        if name:
+            return k, field, org, name, True
+    if depth < 3 and k + 1 < hi and doc[k].lower_ in ("and", ","):
+        j = k + 1
+        while j < min(hi, k + 5) and (doc[j].lower_ in ("and", ",") or doc[j].pos_ in ("ADJ", "NOUN", "PROPN")):
+            if doc[j].lower_ in ROLE_HEADS and not _later_head(doc, j, hi):
+                later = _named_title(doc, j, hi, depth + 1)
+                return (k, field, org, later[3], False) if later else None
+            j += 1
+    return None
+
+
+def _title_tail(doc: Any, i: int, hi: int) -> tuple[int, str | None, str | None, bool]:
+    """'of State', 'of Ukraine', 'of the parliament', 'for Finance' between a title word and a name ->
+    (where it ends, the field that belongs to the title, the organisation, whether the name is checked)."""
+    if not (i + 2 < hi and doc[i].lower_ in ("of", "for")):
+        return i, None, None, True
+    j, toks = _tail_tokens(doc, i + 1, hi)
+    strict = True
+    # "President of Ukraine Volodymyr Zelenskyy" read as one organisation: a country, then the name.
+    split = len(toks) >= 3 and toks[0].text in _COUNTRIES and all(x.text[:1].isupper() for x in toks)
+    if split and (j == hi or not doc[j].text[:1].isupper()):
+        j, toks, strict = toks[1].i, toks[:1], False
+    while toks and toks[-1].lower_ in ("the", "and", "&"):
+        toks.pop()
+    if not toks:
+        return i, None, None, True
+    words = [x for x in toks if x.lower_ != "the"]
+    is_org = toks[0].lower_ == "the" or len(words) > 1 and words[0].text[:1].isupper() or words[0].text in _COUNTRIES
+    if is_org or words[0].ent_type_ == "GPE":
+        return j, None, _org_text(toks), strict
+    return j, doc[i:j].text, None, strict
+
+
+def _tail_tokens(doc: Any, j: int, hi: int) -> tuple[int, list[Any]]:
+    """The words after 'of'/'for' up to where a person's name or another title begins."""
+    toks: list[Any] = []
+    while j < hi and len(toks) < 7:
+        tok = doc[j]
+        if toks and tok.ent_type_ == "PERSON" and tok.ent_iob_ == "B" and tok.text[:1].isupper():
+            break  # the name begins
+        after = doc[j + 1].lower_ if j + 1 < hi else ""
+        if tok.lower_ == "and" and (after in ROLE_HEADS or after in _TITLE_WORDS):
+            break  # another title follows
+        if not (tok.lower_ in ("the", "and", "&") or tok.text[:1].isupper() or tok.pos_ in ("NOUN", "ADJ")):
+            break
+        toks.append(tok)
+        j += 1
+    return j, toks
+
+
+def _head_before(doc: Any, i: int, lo: int) -> int:
+    """The title word before token i ('Minister' in 'Minister for Finance and'), or i - 1."""
+    for k in range(i - 1, max(lo, i - 5) - 1, -1):
+        if doc[k].lower_ in ROLE_HEADS:
+            return k
+    return i - 1
 
 
 def _org_of_named_title(t: _Title, name_end: int) -> tuple[str | None, tuple[str, ...]]:
@@ -451,8 +560,11 @@ def _name_comma_title(t: _Title) -> _Match | None:
     if not person:
         return None
     after_org, org_end = t.org_after
+    role = None
+    if after_org and doc[t.head + 1].lower_ == "for" and t.head_word in _PORTFOLIO_TITLES:
+        role, after_org = f"{t.role} for {after_org}", None  # "minister for East African Affairs"
     features = ("apposition", "org_stated") if after_org else ("apposition",)
-    finding = t.claim(person[2], after_org or t.org, person[0], max(org_end, t.head + 1), features)
+    finding = t.claim(person[2], after_org or t.org, person[0], max(org_end, t.head + 1), features, role)
     return finding, range(person[0], org_end)
 
 
@@ -460,8 +572,13 @@ def _subject_is_title(t: _Title) -> _Match | None:
     """A title after a copula or "as" ("Kosgei was the defending champion", "served as head of X")."""
     doc, lo = t.sc.doc, t.sc.sent.start
     j = t.lead
+    while j - 1 > lo and doc[j - 1].pos_ == "ADV" and doc[j - 2].lower_ in ("was", "is", "became"):
+        j -= 1  # "He was also an original director"
     if not (j > lo and doc[j - 1].lower_ in ("was", "is", "as", "became", "becomes")):
         return None
+    at = doc[t.head].idx
+    if any(s <= at < e for s, e in t.sc.quoted):
+        return None  # "having an idiot as economy minister": someone's words, not the writer's title
     subject = _subject_person(doc, j - 1, lo, t.sc.ctx)
     if not subject:
         return None
@@ -477,15 +594,31 @@ def _title_comma_name(t: _Title) -> _Match | None:
     """A definite title phrase, then the name after a comma ("The delegate to the U.S. House, Aumua Amata")."""
     doc, lo, hi = t.sc.doc, t.sc.sent.start, t.sc.sent.end
     after_org, org_end = t.org_after
-    k = max(org_end, t.head + 1)
+    k = _past_aside(doc, max(org_end, t.head + 1), hi)
     possessed = any(tok.text in ("'s", "’s") for tok in doc[t.start : t.head])
     definite = possessed or t.start > lo and doc[t.start - 1].lower_ in ("the", "its", "their", "his", "her")
-    if not (definite and k + 1 < hi and doc[k].text == ","):
+    if not (k + 1 < hi and doc[k].text == ","):
         return None
     name = _name_after(doc, k + 1, hi)
-    if not (name and (name[1] >= hi or doc[name[1]].is_punct or doc[name[1]].pos_ in ("VERB", "AUX"))):
+    # "Iranian general, Qasem Soleimani at ...": without 'the', only a title with its country or organisation
+    # and a name the parser knows as a person's ("A third president, Richard Nixon" is not a title claim)
+    if not (name and (definite or t.org and doc[name[0]].ent_type_ == "PERSON")):
+        return None
+    if not (name[1] >= hi or doc[name[1]].is_punct or doc[name[1]].pos_ in ("VERB", "AUX", "ADP")):
         return None
     return t.claim(name[2], after_org or t.org, t.start, name[1], ("apposition",)), range(0)
+
+
+def _past_aside(doc: Any, k: int, hi: int) -> int:
+    """Token k, or past a lowercase word and a parenthesis ("the RMT union (National Union of ...)")."""
+    j = k
+    while j < hi and j < k + 2 and doc[j].pos_ == "NOUN" and doc[j].text[:1].islower():
+        j += 1
+    if j < hi and doc[j].text == "(":
+        close = next((x.i for x in doc[j:hi] if x.text == ")"), None)
+        if close is not None:
+            return close + 1
+    return j if j < hi and doc[j].text == "," else k
 
 
 # Tried in this order for each role word; the first that fits claims it.
@@ -511,6 +644,8 @@ def _subject_person(doc: Any, verb_i: int, lo: int, ctx: Context) -> str | None:
     """The person a copula or 'as' phrase is about: the nearest name before it in the sentence."""
     for i in range(verb_i - 1, lo - 1, -1):
         t = doc[i]
+        if t.lower_ in ("he", "she") and t.dep_ in ("nsubj", "nsubjpass"):
+            return ctx.last_person  # "He was also an original director of ...": the person last the subject
         if t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and ctx.full_name(t.text) != t.text):
             j = i
             while j > lo and doc[j - 1].ent_type_ == "PERSON":

@@ -31,7 +31,7 @@ def score(finding: Finding, sentence: str) -> tuple[float, tuple[str, ...]]:
     value = _BASE.get(finding.type, 0.4)
     reasons = [f"{finding.type} claim"]
     features = set(finding.features)
-    if _HEDGE.search(sentence):
+    if finding.type not in ("money", "quantity", "date") and _HEDGE.search(sentence):  # figures: figures.py
         features.add("hedged")
     for name in sorted(features, key=lambda n: (-abs(_FEATURES.get(n, (0, ""))[0]), n)):  # ties by name: repeatable
         weight, reason = _FEATURES.get(name, (0.0, ""))
