@@ -15,6 +15,7 @@ from ..domain.desk import Refusal, check_reviser
 from ..domain.roles import Permission
 from ..domain.states import DraftStatus, next_draft_status
 from ..extraction import normalize
+from ..extraction.dates import default_reference_date
 from ..models import Approval, Claim, Draft, Revision, utcnow
 from . import audit, outbox
 from .authors import draft_authors
@@ -184,7 +185,7 @@ def add_revision(session: Session, actor: Actor, draft: Draft, sub: Submission, 
         format=sub.format,
         text=text,
         content_hash=digest,
-        reference_date=sub.reference_date or draft.reference_date or utcnow().date(),
+        reference_date=sub.reference_date or draft.reference_date or default_reference_date(utcnow()),
         source_version=sub.source_version,
         created_by_id=actor.id,
     )
