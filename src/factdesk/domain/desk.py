@@ -11,7 +11,13 @@ from enum import StrEnum
 from .actors import Actor
 from .gate import Blocker
 from .roles import Permission, Role, is_author
-from .states import ClaimStatus, DraftStatus, TransitionError, next_claim_status, next_draft_status
+from .states import (
+    ClaimStatus,
+    DraftStatus,
+    TransitionError,
+    next_claim_status,
+    status_after_approval,
+)
 
 
 class ClaimAction(StrEnum):
@@ -139,7 +145,7 @@ def decide_approval(
     if blockers:
         raise _conflict("blockers", f"{len(blockers)} claim(s) block approval")
     try:
-        return next_draft_status(draft_status, DraftStatus.APPROVED)
+        return status_after_approval(draft_status)
     except TransitionError as exc:
         raise _conflict("state", str(exc)) from None
 

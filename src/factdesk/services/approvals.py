@@ -26,12 +26,11 @@ from ..domain.gate import (
     find_blockers,
 )
 from ..models import Approval, Claim, Draft, Revision
-from . import audit, notifications
+from . import audit, inbox, notifications
 from .authors import draft_authors
 from .claims_access import lock_draft, refusal_error
 from .drafts import find_draft
-from .errors import Conflict, Invalid
-from .inbox import has_waiting_save
+from .errors import Conflict, Invalid, NotFound
 from .read_models import ApprovalView, approval_view_of, latest_verdicts
 
 
@@ -65,6 +64,21 @@ def gate_for_current(session: Session, draft: Draft) -> GateAnswer:
     services that notify the CMS when it opens or closes. Saves waiting in the inbox are not asked about
     here (check_gate does): placing one makes a new revision, which closes the gate and notifies then."""
     return gate_of(draft, latest_approval(session, draft.id), claim_ratings(session, draft.current_revision_id))
+
+
+def gate_for_text(session: Session, draft: Draft, content_hash: str) -> GateAnswer:
+    """The gate's answer for the text with `content_hash`, as things stand in this transaction: the check
+    made when the CMS publishes that text (services.publications). Saves waiting in the inbox are not asked
+    about: the question is whether what went out was cleared, not whether something newer is coming."""
+    current = draft.current_revision
+    return decide_gate(
+        draft_status=draft.status,
+        asked_hash=content_hash,
+        current_hash=current.content_hash if current else None,
+        current_revision_id=draft.current_revision_id,
+        approval=_approved(latest_approval(session, draft.id)),
+        claims=claim_ratings(session, draft.current_revision_id),
+    )
 
 
 def gate_of(draft: Draft, approval: Approval | None, claims: list[ClaimRating]) -> GateAnswer:
@@ -214,6 +228,35 @@ def check_gate(sessions: Sessions, draft_id: int, content_hash: str | None = Non
         return _gate(session, draft_id, content_hash)
 
 
+@dataclass(frozen=True)
+class DocumentGate:
+    """The gate of a CMS document's draft (`check_document_gate`)."""
+
+    draft_id: int
+    gate: GateResult
+
+
+def check_document_gate(
+    sessions: Sessions, source: str, external_id: str, *, content_hash: str | None = None,
+    source_version: str | None = None,
+) -> DocumentGate:
+    """`check_gate` for the draft of the integration `source`'s document `external_id`, as a CMS asks before
+    it publishes (it knows its own id, not ours). `source_version`, the CMS's version of the text it is about
+    to publish (Strapi's updatedAt, ...), stands for its hash: a version factdesk has not received yet is
+    "not_current" (that text was never checked). Read only. Raises NotFound (no draft of that document)."""
+    with unit_of_work(sessions) as session:
+        draft_id = session.scalar(select(Draft.id).where(Draft.source == source, Draft.external_id == external_id))
+        if draft_id is None:
+            raise NotFound(f"no draft of document {external_id!r} from {source!r}")
+        if content_hash is None and source_version is not None:
+            content_hash = session.scalar(
+                select(Revision.content_hash)
+                .where(Revision.draft_id == draft_id, Revision.source_version == source_version)
+                .order_by(Revision.number.desc()).limit(1)
+            ) or f"version:{source_version}"  # matches no text: not_current
+        return DocumentGate(draft_id, _gate(session, draft_id, content_hash))
+
+
 def _gate(session: Session, draft_id: int, content_hash: str | None) -> GateResult:
     draft = find_draft(session, draft_id)
     current = draft.current_revision
@@ -234,7 +277,7 @@ def _gate(session: Session, draft_id: int, content_hash: str | None) -> GateResu
         current_revision_id=draft.current_revision_id,
         approval=_approved(latest_approval(session, draft.id)),
         claims=claim_ratings(session, draft.current_revision_id),
-        save_waiting=has_waiting_save(session, draft.source, draft.external_id),
+        save_waiting=inbox.has_waiting_save(session, draft.source, draft.external_id),
     )
     return GateResult(
         answer.publishable,
