@@ -206,3 +206,30 @@ def test_options_that_cannot_work_are_refused(integrations, sessions, fmt, optio
     integrations(fmt, SHARED_TOKEN + "-0123", fmt=fmt)
     with pytest.raises(Invalid, match=message):
         set_options(sessions, fmt, options)
+
+
+@pytest.mark.committed
+def test_the_command_sets_and_clears_options_and_never_prints_the_key(sessions, test_env):
+    from click.testing import CliRunner
+
+    from factdesk.cli import main
+    from factdesk.services.integrations import find_integration
+
+    runner = CliRunner()
+    added = runner.invoke(main, ["integration", "add", "ghost", "--format", "ghost", "--secret", GHOST_SECRET],
+                          env=test_env)
+    assert added.exit_code == 0, added.output
+    key = f"{GHOST_KEY_ID}:{GHOST_KEY_SECRET}"
+    done = runner.invoke(main, ["integration", "options", "ghost", "--on-unapproved", "revert", "--api-url",
+                                "https://ghost.example", "--api-key", key], env=test_env)
+    assert done.exit_code == 0, done.output
+    assert GHOST_KEY_SECRET not in done.output and "'api_key': '***'" in done.output
+    view = find_integration(sessions, "ghost")
+    assert view is not None and view.options["on_unapproved"] == "revert" and view.options["api_key"] == key
+    refused = runner.invoke(main, ["integration", "options", "ghost", "--clear", "api_key"], env=test_env)
+    assert refused.exit_code != 0 and "needs api_url and api_key" in refused.output
+    cleared = runner.invoke(main, ["integration", "options", "ghost", "--on-unapproved", "report", "--clear",
+                                   "api_key"], env=test_env)
+    assert cleared.exit_code == 0, cleared.output
+    view = find_integration(sessions, "ghost")
+    assert view is not None and "api_key" not in view.options and view.options["on_unapproved"] == "report"

@@ -27,7 +27,7 @@ DRAFT_ALLOWED = {
     (D.IN_REVIEW, D.EXTRACTING), (D.IN_REVIEW, D.CLEARED),
     (D.CLEARED, D.EXTRACTING), (D.CLEARED, D.IN_REVIEW), (D.CLEARED, D.APPROVED),
     (D.APPROVED, D.EXTRACTING), (D.APPROVED, D.IN_REVIEW), (D.APPROVED, D.CLEARED), (D.APPROVED, D.PUBLISHED),
-    (D.PUBLISHED, D.EXTRACTING), (D.PUBLISHED, D.IN_REVIEW), (D.PUBLISHED, D.APPROVED),
+    (D.PUBLISHED, D.EXTRACTING), (D.PUBLISHED, D.IN_REVIEW),
     # The CMS publishes without asking: unapproved text can go out from any state.
     *((s, D.PUBLISHED_UNAPPROVED) for s in D if s != D.PUBLISHED_UNAPPROVED),
     (D.PUBLISHED_UNAPPROVED, D.EXTRACTING), (D.PUBLISHED_UNAPPROVED, D.IN_REVIEW),
@@ -99,5 +99,6 @@ def test_published_unapproved_holds_through_extraction_and_verdicts():
 def test_approval_after_the_fact_makes_the_live_text_published():
     assert status_after_approval(D.PUBLISHED_UNAPPROVED) == D.PUBLISHED
     assert status_after_approval(D.CLEARED) == D.APPROVED
-    with pytest.raises(TransitionError):
-        status_after_approval(D.IN_REVIEW)
+    for not_approvable in (D.IN_REVIEW, D.PUBLISHED):
+        with pytest.raises(TransitionError):
+            status_after_approval(not_approvable)

@@ -39,7 +39,7 @@ _DRAFT_MOVES: dict[DraftStatus, frozenset[DraftStatus]] = {
     DraftStatus.APPROVED: frozenset(
         {DraftStatus.EXTRACTING, DraftStatus.IN_REVIEW, DraftStatus.CLEARED, DraftStatus.PUBLISHED}
     ),
-    DraftStatus.PUBLISHED: frozenset({DraftStatus.EXTRACTING, DraftStatus.IN_REVIEW, DraftStatus.APPROVED}),
+    DraftStatus.PUBLISHED: frozenset({DraftStatus.EXTRACTING, DraftStatus.IN_REVIEW}),
     DraftStatus.PUBLISHED_UNAPPROVED: frozenset(
         {DraftStatus.EXTRACTING, DraftStatus.IN_REVIEW, DraftStatus.CLEARED, DraftStatus.PUBLISHED}
     ),
@@ -110,8 +110,9 @@ def status_once_extracted(current: str, claim_statuses: list[str]) -> DraftStatu
 
 def status_after_approval(current: str) -> DraftStatus:
     """What a draft becomes once an editor approves its current text: `approved`, or `published` when that
-    text is out already (approved after the fact, or again). Raises TransitionError."""
-    if DraftStatus(current) in _LIVE:
+    text is out already (approved after the fact). A published approved text is not approved again.
+    Raises TransitionError."""
+    if DraftStatus(current) == DraftStatus.PUBLISHED_UNAPPROVED:
         return DraftStatus.PUBLISHED
     return next_draft_status(current, DraftStatus.APPROVED)
 
@@ -128,7 +129,7 @@ def status_after_unpublication(current: str, claim_statuses: list[str] | None) -
     text's claims are not extracted yet: `claim_statuses` None); a draft not out stays put."""
     now = DraftStatus(current)
     if now == DraftStatus.PUBLISHED:
-        return DraftStatus.APPROVED
+        return DraftStatus.APPROVED  # taken down, still approved: an editor's approval is not undone by it
     if now == DraftStatus.PUBLISHED_UNAPPROVED:
         if claim_statuses is None:
             return DraftStatus.EXTRACTING
