@@ -233,3 +233,26 @@ def test_the_command_sets_and_clears_options_and_never_prints_the_key(sessions, 
     assert cleared.exit_code == 0, cleared.output
     view = find_integration(sessions, "ghost")
     assert view is not None and "api_key" not in view.options and view.options["on_unapproved"] == "report"
+
+
+@pytest.mark.worker
+def test_a_real_worker_reverts_after_the_publication_commits(worker, integrations, replay, sessions, fake_cms):
+    """The whole path on a real worker: the hook stores the publish, the worker places it, the revert task is
+    sent after that commit, a busy CMS is asked again after the backoff, and its answer is recorded."""
+    from tests.conftest import wait_for
+
+    cms = fake_cms((503, {"error": "busy"}), (200, {"data": {"id": 1, "status": "draft"}}))
+    newsroom = fake_cms((200, {}))  # the CMS's callback receiver
+    integrations("directus", SHARED_TOKEN, fmt="directus", callback_url=newsroom.url + "/factdesk-events")
+    set_options(sessions, "directus", {"on_unapproved": "revert", "api_url": cms.url, "api_key": "static-token"})
+    for name in ("directus_articles.items.update", "directus_articles.items.update_publish"):
+        assert replay(capture(name), "directus").status_code in (200, 202)
+    wait_for(lambda: len(cms.requests) >= 2, timeout=60)
+    assert [(r["method"], r["path"]) for r in cms.requests] == [("PATCH", "/items/articles/1")] * 2
+    wait_for(lambda: the_publication(sessions).revert == "done", timeout=10)
+    assert the_publication(sessions).revert_attempts == 2
+    # The alert went to the callback URL too, signed, alongside the revert.
+    wait_for(lambda: newsroom.requests, timeout=30)
+    [alert] = newsroom.requests
+    assert alert["headers"]["x-factdesk-event"] == "publish.unapproved"
+    assert json.loads(alert["body"])["detail"]["revert"] == "requested"
