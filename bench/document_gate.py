@@ -1,7 +1,7 @@
 """The gate a CMS asks before it publishes, by its own document id (issue 15), on PostgreSQL with 1,000,000
 claims stored: server time of GET /api/v1/integrations/{name}/documents/{external_id}/gate.
 
-    .venv/bin/python bench/document_gate.py [--requests 2000] [--drafts 50000]
+    .venv/bin/python bench/document_gate.py [--requests 2000] [--drafts 50000] [--reuse]
         [--admin-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 Creates (and drops first) the database `factdesk_bench_gate`; never touches any other database. The filler
@@ -39,6 +39,7 @@ from factdesk.services.users import add_user, issue_token
 from factdesk.services.verdicts import VerdictInput, record_verdict
 
 BENCH_DB = "factdesk_bench_gate"
+DEAD_BROKER = "redis://127.0.0.1:1/0"  # no broker: the gate needs none
 TEXT = "The council voted 7-2 on Tuesday. The budget rose 4.2% to $1.3 billion."
 PHRASES = ["voted 7-2 on Tuesday", "rose 4.2% to $1.3 billion"]
 
@@ -48,11 +49,18 @@ def main() -> None:
     parser.add_argument("--admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--requests", type=int, default=2000, help="requests per case measured")
     parser.add_argument("--drafts", type=int, default=50_000, help="filler documents (20 claims each)")
+    parser.add_argument("--reuse", action="store_true", help="measure again on the database a previous run left")
     args = parser.parse_args()
 
+    if args.reuse:
+        url = args.admin_url.rsplit("/", 1)[0] + f"/{BENCH_DB}"
+        runtime = Runtime(Settings.from_env({"FACTDESK_DATABASE_URL": url, "FACTDESK_BROKER_URL": DEAD_BROKER,
+                                             "FACTDESK_LOG_LEVEL": "WARNING"}))
+        measure(runtime, issue_token(runtime.sessions, "strapi-gate").token, args.drafts, args.requests, "approved-1")
+        return
     url = create_database(args.admin_url, BENCH_DB)
     upgrade(url)
-    runtime = Runtime(Settings.from_env({"FACTDESK_DATABASE_URL": url, "FACTDESK_BROKER_URL": "redis://127.0.0.1:1/0",
+    runtime = Runtime(Settings.from_env({"FACTDESK_DATABASE_URL": url, "FACTDESK_BROKER_URL": DEAD_BROKER,
                                          "FACTDESK_LOG_LEVEL": "WARNING"}))
     sessions = runtime.sessions
     strapi = add_integration(sessions, "strapi", "bench-shared-token-0123", fmt="strapi")
@@ -66,25 +74,28 @@ def main() -> None:
         conn.execute("UPDATE drafts SET source = 'strapi', external_id = 'doc-' || id WHERE source = 'api'")
         conn.execute("VACUUM ANALYZE")
     print(f"bulk-loaded {loaded:,} claims in {args.drafts:,} Strapi documents in {time.perf_counter() - t0:.0f} s")
-    approved = seed_approved(sessions, strapi, cara, eddy)
+    measure(runtime, token, args.drafts, args.requests, seed_approved(sessions, strapi, cara, eddy))
 
+
+def measure(runtime: Runtime, token: str, drafts: int, requests: int, approved: str) -> None:
     app = create_app(runtime=runtime)
     warm_up(app)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     base = "/api/v1/integrations/strapi/documents"
-    ids = list(range(2, args.drafts + 1))
+    ids = list(range(2, drafts + 1))
     cases: dict[str, Callable[[], str]] = {
         "a filler document (30% in review: blockers listed)": lambda: f"{base}/doc-{random.choice(ids)}/gate",
         "the approved document, by source_version": lambda: f"{base}/{approved}/gate?source_version=v1",
         "an unknown document (404)": lambda: f"{base}/nobody-{random.randrange(10**6)}/gate",
+        "for comparison: GET /drafts/{id}/gate": lambda: f"/api/v1/drafts/{random.choice(ids)}/gate",
     }
     print("| case | requests | p50 | p99 | max |\n|---|---:|---:|---:|---:|")
     for name, make in cases.items():
         for _ in range(200):  # warm-up
             client.get(make(), headers=headers)
         times = []
-        for _ in range(args.requests):
+        for _ in range(requests):
             target = make()
             start = time.perf_counter()
             response = client.get(target, headers=headers)

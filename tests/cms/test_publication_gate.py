@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from factdesk.cms import InboundRequest, verify
@@ -17,6 +18,7 @@ from factdesk.models import AuditEvent, Draft, EventDelivery, Publication
 from factdesk.services.approvals import approve_draft
 from factdesk.services.deliveries import attempt_delivery
 from factdesk.services.drafts import list_draft_claims
+from factdesk.services.errors import Conflict
 from factdesk.services.extraction import store_claims
 from factdesk.services.verdicts import VerdictInput, record_verdict
 from tests.cms.conftest import GENERIC_SECRET
@@ -172,6 +174,14 @@ def test_unapproved_text_stays_marked_while_its_claims_are_checked(newsroom):
     newsroom.publish(TEXT + " Turnout was 41%.")  # published before extraction
     assert newsroom.draft().status == "published_unapproved"
     newsroom.extract()
+    assert newsroom.draft().status == "published_unapproved"
+
+
+def test_text_published_before_its_claims_were_extracted_cannot_be_approved_yet(newsroom):
+    newsroom.save()
+    newsroom.publish(TEXT + " Turnout was 41%.")
+    with pytest.raises(Conflict, match="not extracted"):
+        newsroom.approve()
     assert newsroom.draft().status == "published_unapproved"
 
 

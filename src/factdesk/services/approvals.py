@@ -138,7 +138,7 @@ def _approve(
     blockers = find_blockers(claims, overrides)
     was_open = gate_for_current(session, draft).publishable
     try:
-        status = decide_approval(actor, authors, draft.status, blockers)
+        status = decide_approval(actor, authors, draft.status, blockers, extracted=revision.extracted_at is not None)
     except Refusal as refusal:
         raise refusal_error(refusal, **_blocker_details(blockers)) from None
     ratings = {c.claim_id: c.rating for c in claims}
