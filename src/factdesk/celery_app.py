@@ -27,7 +27,7 @@ MAX_CHILD_MEMORY_KB = 800 * 1024
 EXTRACT_TASK = "factdesk.extract_revision"
 
 TASK_MODULES = ["factdesk.tasks.extraction", "factdesk.tasks.maintenance", "factdesk.tasks.notify",
-                "factdesk.tasks.inbox"]
+                "factdesk.tasks.inbox", "factdesk.tasks.publications"]
 
 
 def create_celery(settings: Settings) -> Celery:
@@ -60,7 +60,8 @@ def create_celery(settings: Settings) -> Celery:
         # and small drafts done stays near 300 MB.
         worker_max_memory_per_child=MAX_CHILD_MEMORY_KB,
         task_default_queue=DEFAULT_QUEUE,
-        task_routes={"factdesk.deliver_event": {"queue": DEFAULT_QUEUE}},
+        task_routes={"factdesk.deliver_event": {"queue": DEFAULT_QUEUE},
+                     "factdesk.revert_publication": {"queue": DEFAULT_QUEUE}},
         beat_schedule={
             "sweep-outbox": {
                 "task": "factdesk.sweep_outbox",

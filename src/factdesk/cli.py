@@ -189,6 +189,29 @@ def integration_rotate(name: str, secret: str | None, finish: bool) -> None:
         click.echo(f"integration {name}: new secret is current; the previous one stays valid until --finish")
 
 
+@integration.command("options")
+@click.argument("name")
+@click.option("--on-unapproved", type=click.Choice(["report", "revert"]), default=None,
+              help="What to do when the CMS publishes a text the gate did not clear (always reported).")
+@click.option("--api-url", default=None, help="The CMS's base URL, for reverting.")
+@click.option("--api-key", default=None, help="The CMS credential for reverting (Ghost Admin API key id:secret, "
+              "Strapi or Directus token).")
+@click.option("--status-field", default=None, help="Directus: the field that says an item is live.")
+@click.option("--published-value", default=None, help="Directus: its value when the item is live.")
+@click.option("--draft-value", default=None, help="Directus: the value a revert sets (default draft).")
+@click.option("--collection", default=None, help="Strapi: the documents' content-type uid (api::article.article).")
+@click.option("--clear", "clear", multiple=True, help="Remove an option (repeatable), e.g. --clear api_key.")
+def integration_options(name: str, clear: tuple[str, ...], **given: str | None) -> None:
+    """Set NAME's options: how its CMS says an item is live, and whether to revert unapproved publications."""
+    from .services.integrations import set_options
+
+    changes: dict[str, str | None] = {key: value for key, value in given.items() if value is not None}
+    changes.update({key: None for key in clear})
+    row = _service_call(lambda s: set_options(s, name, changes))
+    shown = {k: ("***" if k == "api_key" else v) for k, v in sorted(row.options.items())}
+    click.echo(f"integration {name} options: {shown or '{}'}")
+
+
 @integration.command("list")
 def integration_list() -> None:
     """List integrations (secrets are not shown)."""

@@ -103,3 +103,13 @@ def post_generic(client):  # type: ignore[no-untyped-def]
                            headers={"Content-Type": content_type, factdesk_scheme.HEADER: signature})
 
     return send
+
+
+@pytest.fixture
+def newsroom(sessions, users, integrations, post_generic, drain):  # type: ignore[no-untyped-def]
+    """A generic-format CMS (`newsroom`) with a callback URL, a checker and an editor (test_publication_gate)."""
+    from tests.cms.test_publication_gate import Newsroom
+
+    url = "http://127.0.0.1:9/factdesk-events"
+    integrations("newsroom", GENERIC_SECRET, callback_url=url)
+    return Newsroom(sessions, users, post_generic, drain, url)

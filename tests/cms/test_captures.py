@@ -40,15 +40,19 @@ def test_strapi_create_update_and_publish(integrations, replay, placed, client, 
     assert created.json["saves"][0]["external_id"] == "f2jfw8ei4dkxox4fb1ifxvhx"
     draft_id = placed(created)[0]["draft_id"]
     assert replay(capture("strapi_entry.update"), "strapi").status_code == 202
-    # Publish sends an update and then entry.publish with the same text and updatedAt: nothing new.
+    # Publish sends an update and then entry.publish with the same text and updatedAt: no new text, but the
+    # publish is kept (not dropped as a redelivery), for it says the text went out.
     before_publish = replay(capture("strapi_entry.update_before_publish"), "strapi")
     assert before_publish.status_code == 200 and before_publish.json["status"] == "unchanged"
     published = replay(capture("strapi_entry.publish"), "strapi")
-    assert published.status_code == 200 and published.json["status"] == "duplicate"
+    assert published.status_code == 200 and published.json["status"] == "unchanged"
     assert placed(before_publish) == [{"outcome": "unchanged", "draft_id": draft_id,
                                        "revision_id": revisions(client, editor, draft_id)[-1]["id"]}]
+    assert placed(published)[0]["draft_id"] == draft_id
     revs = revisions(client, editor, draft_id)
     assert len(revs) == 2
+    # Nobody approved it: the publication is caught.
+    assert client.get(f"/api/v1/drafts/{draft_id}", headers=editor).json["status"] == "published_unapproved"
     # Blocks became paragraphs: each sentence stands on its own.
     assert "4.2%, to $1.3 billion.\n\nUnemployment" in revs[1]["text"]
 

@@ -6,10 +6,16 @@ from typing import Any
 
 from flask.views import MethodView
 
-from ..services.approvals import GateResult, approve_draft, check_gate
+from ..services.approvals import GateResult, approve_draft, check_document_gate, check_gate
 from ..services.read_models import ApprovalView
 from .auth import SECURITY, current_actor, require_token
-from .desk_schemas import ApproveInSchema, GateQuerySchema, GateSchema
+from .desk_schemas import (
+    ApproveInSchema,
+    DocumentGateQuerySchema,
+    DocumentGateSchema,
+    GateQuerySchema,
+    GateSchema,
+)
 from .documented import errors
 from .drafts import sessions
 from .parsing import Blueprint
@@ -59,3 +65,19 @@ class DraftGate(MethodView):
         approval, an older revision) is not. Without `content_hash`, answers for the current revision.
         """
         return check_gate(sessions(), draft_id, args.get("content_hash"))
+
+
+@blp.route("/integrations/<string:integration>/documents/<path:external_id>/gate")
+class DocumentGate(MethodView):
+    @blp.doc(security=SECURITY, responses=errors({404: "No draft of that document from that integration"}))
+    @blp.arguments(DocumentGateQuerySchema, location="query")
+    @blp.response(200, DocumentGateSchema)
+    def get(self, args: dict[str, Any], integration: str, external_id: str) -> dict[str, Any]:
+        """The gate of a CMS document, by the CMS's own id: what a CMS asks before it publishes.
+
+        As `GET /drafts/{id}/gate`, plus `draft_id`. `content_hash`, or else `source_version` (the CMS's
+        version of the text, when it cannot hash it), names the text; without either, the current one.
+        """
+        found = check_document_gate(sessions(), integration, external_id, content_hash=args.get("content_hash"),
+                                    source_version=args.get("source_version"))
+        return {**found.gate.__dict__, "draft_id": found.draft_id}

@@ -106,6 +106,13 @@ class GateQuerySchema(StrictSchema):
         "example": "3f5a0c8e9b1d2e4f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f"})
 
 
+class DocumentGateQuerySchema(GateQuerySchema):
+    source_version = fields.String(load_default=None, validate=validate.Length(min=1, max=200), metadata={
+        "description": "The CMS's version of the text it is about to publish (Strapi's updatedAt, Directus's "
+                       "date_updated...), when it cannot hash it: a version factdesk has not received is not_current",
+        "example": "2026-11-28T12:01:37.847Z"})
+
+
 class GateSchema(ma.Schema):
     publishable = fields.Boolean()
     revision = fields.Integer(allow_none=True, metadata={"description": "The number of the revision with that text"})
@@ -131,3 +138,8 @@ class AuditEventSchema(ma.Schema):
     claim_id = fields.Integer(allow_none=True)
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)
+
+
+class DocumentGateSchema(GateSchema):
+    draft_id = fields.Integer(metadata={"description": "factdesk's id of the document's draft (its desk page: "
+                                                      "/desk/drafts/{draft_id})"})

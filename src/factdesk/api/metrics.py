@@ -36,6 +36,13 @@ class _DeskCollector:
             "factdesk_inbox_rejected", "CMS saves the drain could not place (marked rejected, with the reason)",
             value=f.inbox_rejected,
         )
+        unapproved = CounterMetricFamily(
+            "factdesk_unapproved_publications", "Texts a CMS published that the gate had not cleared",
+            labels=["integration"],
+        )
+        for integration, n in sorted(f.unapproved_publications.items()):
+            unapproved.add_metric([integration], n)
+        yield unapproved
         buckets = [(str(b), n) for b, n in f.verdict_buckets] + [("+Inf", f.verdict_count)]
         yield HistogramMetricFamily(
             "factdesk_extraction_to_verdict_seconds",

@@ -179,7 +179,7 @@ class CmsWebhook(MethodView):
         except BadJson as exc:  # bad UTF-8, too deep, a number too long included
             return error_response(400, f"The body is not valid JSON: {exc}.")
         try:
-            saves = adapt(view.format, payload, headers)
+            saves = adapt(view.format, payload, headers, view.options)
         except PayloadError as exc:
             return error_response(422, f"Not a {view.format} save: {exc.message}.",
                                   errors={"json": {"_schema": [exc.message]}, "expected": exc.expected})

@@ -4,18 +4,20 @@ No database, broker, thread or web framework: what runs those for CMS traffic is
 placing saves) and `wiring` (the drain signal, the failed-authentication limiter).
 """
 
-from .adapters import ADAPTERS, DEFAULT_SCHEMES, PayloadError, Save, adapt
+from .adapters import ADAPTERS, DEFAULT_SCHEMES, PUBLISHED, UNPUBLISHED, PayloadError, Save, adapt
 from .request import InboundRequest
 from .schemes import SCHEMES, SignatureError, verify
 
 __all__ = [
     "ADAPTERS",
     "DEFAULT_SCHEMES",
+    "PUBLISHED",
     "SCHEMES",
     "InboundRequest",
     "PayloadError",
     "Save",
     "SignatureError",
+    "UNPUBLISHED",
     "adapt",
     "verify",
 ]

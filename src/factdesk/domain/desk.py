@@ -11,7 +11,13 @@ from enum import StrEnum
 from .actors import Actor
 from .gate import Blocker
 from .roles import Permission, Role, is_author
-from .states import ClaimStatus, DraftStatus, TransitionError, next_claim_status, next_draft_status
+from .states import (
+    ClaimStatus,
+    DraftStatus,
+    TransitionError,
+    next_claim_status,
+    status_after_approval,
+)
 
 
 class ClaimAction(StrEnum):
@@ -130,16 +136,18 @@ def check_approver(actor: Actor, author_ids: Set[int]) -> None:
 
 
 def decide_approval(
-    actor: Actor, author_ids: Set[int], draft_status: str, blockers: Sequence[Blocker]
+    actor: Actor, author_ids: Set[int], draft_status: str, blockers: Sequence[Blocker], *, extracted: bool = True
 ) -> DraftStatus:
-    """The draft's status once approved. Raises Refusal (code "blockers" while any claim blocks)."""
+    """The draft's status once approved. Raises Refusal (code "blockers" while any claim blocks,
+    "not_extracted" while the current text's claims are not stored: `extracted` False, which the status alone
+    does not say of a draft published before its claims were extracted)."""
     check_approver(actor, author_ids)
-    if DraftStatus(draft_status) in (DraftStatus.RECEIVED, DraftStatus.EXTRACTING):
+    if DraftStatus(draft_status) in (DraftStatus.RECEIVED, DraftStatus.EXTRACTING) or not extracted:
         raise _conflict("not_extracted", "the current revision's claims are not extracted yet")
     if blockers:
         raise _conflict("blockers", f"{len(blockers)} claim(s) block approval")
     try:
-        return next_draft_status(draft_status, DraftStatus.APPROVED)
+        return status_after_approval(draft_status)
     except TransitionError as exc:
         raise _conflict("state", str(exc)) from None
 

@@ -6,6 +6,7 @@ from .base import Base, utcnow
 from .claims import Claim, Verdict
 from .drafts import Draft, Integration, Revision
 from .outbox import OutboxJob
+from .publications import Publication
 from .users import ApiToken, User
 from .webhooks import CmsInboxItem, CmsSave, EventDelivery
 
@@ -21,6 +22,7 @@ __all__ = [
     "EventDelivery",
     "Integration",
     "OutboxJob",
+    "Publication",
     "Revision",
     "User",
     "Verdict",

@@ -22,6 +22,8 @@ class Integration(Base):
     scheme: Mapped[str] = mapped_column(String(30), default="factdesk")
     secrets: Mapped[list[str]] = mapped_column(JSONType, default=list)
     callback_url: Mapped[str | None] = mapped_column(String(2000))
+    # What the adapter and the publication check read (services.integrations.OPTIONS); credentials included.
+    options: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..db import Sessions, unit_of_work
 from ..domain.actors import Actor
@@ -25,27 +25,26 @@ from ..domain.gate import (
     decide_gate,
     find_blockers,
 )
-from ..models import Approval, Claim, Draft, Revision
-from . import audit, notifications
+from ..models import Approval, Claim, Draft, Revision, Verdict
+from . import audit, inbox, notifications
 from .authors import draft_authors
 from .claims_access import lock_draft, refusal_error
 from .drafts import find_draft
-from .errors import Conflict, Invalid
-from .inbox import has_waiting_save
-from .read_models import ApprovalView, approval_view_of, latest_verdicts
+from .errors import Conflict, Invalid, NotFound
+from .read_models import ApprovalView, approval_view_of
 
 
 def claim_ratings(session: Session, revision_id: int | None) -> list[ClaimRating]:
-    """The revision's claims, each with the rating of its latest verdict (None when it has none)."""
+    """The revision's claims, each with the rating of its latest verdict (None when it has none), in one query
+    (the newest verdict of each claim read through ix_verdicts_claim_id): the gate asks this on every check."""
     if revision_id is None:
         return []
-    rows = list(
-        session.execute(
-            select(Claim.id, Claim.status).where(Claim.revision_id == revision_id).order_by(Claim.start, Claim.id)
-        )
+    latest = (select(Verdict.rating).where(Verdict.claim_id == Claim.id).order_by(Verdict.id.desc()).limit(1)
+              .correlate(Claim).scalar_subquery())
+    rows = session.execute(
+        select(Claim.id, Claim.status, latest).where(Claim.revision_id == revision_id).order_by(Claim.start, Claim.id)
     )
-    latest = latest_verdicts(session, [claim_id for claim_id, _ in rows])
-    return [ClaimRating(cid, status, latest[cid].rating if cid in latest else None) for cid, status in rows]
+    return [ClaimRating(cid, status, rating) for cid, status, rating in rows]
 
 
 def latest_approval(session: Session, draft_id: int) -> Approval | None:
@@ -65,6 +64,21 @@ def gate_for_current(session: Session, draft: Draft) -> GateAnswer:
     services that notify the CMS when it opens or closes. Saves waiting in the inbox are not asked about
     here (check_gate does): placing one makes a new revision, which closes the gate and notifies then."""
     return gate_of(draft, latest_approval(session, draft.id), claim_ratings(session, draft.current_revision_id))
+
+
+def gate_for_text(session: Session, draft: Draft, content_hash: str) -> GateAnswer:
+    """The gate's answer for the text with `content_hash`, as things stand in this transaction: the check
+    made when the CMS publishes that text (services.publications). Saves waiting in the inbox are not asked
+    about: the question is whether what went out was cleared, not whether something newer is coming."""
+    current = draft.current_revision
+    return decide_gate(
+        draft_status=draft.status,
+        asked_hash=content_hash,
+        current_hash=current.content_hash if current else None,
+        current_revision_id=draft.current_revision_id,
+        approval=_approved(latest_approval(session, draft.id)),
+        claims=claim_ratings(session, draft.current_revision_id),
+    )
 
 
 def gate_of(draft: Draft, approval: Approval | None, claims: list[ClaimRating]) -> GateAnswer:
@@ -124,7 +138,7 @@ def _approve(
     blockers = find_blockers(claims, overrides)
     was_open = gate_for_current(session, draft).publishable
     try:
-        status = decide_approval(actor, authors, draft.status, blockers)
+        status = decide_approval(actor, authors, draft.status, blockers, extracted=revision.extracted_at is not None)
     except Refusal as refusal:
         raise refusal_error(refusal, **_blocker_details(blockers)) from None
     ratings = {c.claim_id: c.rating for c in claims}
@@ -214,8 +228,45 @@ def check_gate(sessions: Sessions, draft_id: int, content_hash: str | None = Non
         return _gate(session, draft_id, content_hash)
 
 
+@dataclass(frozen=True)
+class DocumentGate:
+    """The gate of a CMS document's draft (`check_document_gate`)."""
+
+    draft_id: int
+    gate: GateResult
+
+
+def check_document_gate(
+    sessions: Sessions, source: str, external_id: str, *, content_hash: str | None = None,
+    source_version: str | None = None,
+) -> DocumentGate:
+    """`check_gate` for the draft of the integration `source`'s document `external_id`, as a CMS asks before
+    it publishes (it knows its own id, not ours). `source_version`, the CMS's version of the text it is about
+    to publish (Strapi's updatedAt, ...), stands for its hash: a version factdesk has not received yet is
+    "not_current" (that text was never checked). Read only. Raises NotFound (no draft of that document)."""
+    with unit_of_work(sessions) as session:
+        draft = session.scalar(select(Draft).options(joinedload(Draft.current_revision))
+                               .where(Draft.source == source, Draft.external_id == external_id))
+        if draft is None:
+            raise NotFound(f"no draft of document {external_id!r} from {source!r}")
+        current = draft.current_revision
+        if content_hash is None and source_version is not None:
+            if current is not None and current.source_version == source_version:
+                content_hash = current.content_hash
+            else:
+                content_hash = session.scalar(
+                    select(Revision.content_hash)
+                    .where(Revision.draft_id == draft.id, Revision.source_version == source_version)
+                    .order_by(Revision.number.desc()).limit(1)
+                ) or f"version:{source_version}"  # matches no text: not_current
+        return DocumentGate(draft.id, _gate_of_draft(session, draft, content_hash))
+
+
 def _gate(session: Session, draft_id: int, content_hash: str | None) -> GateResult:
-    draft = find_draft(session, draft_id)
+    return _gate_of_draft(session, find_draft(session, draft_id), content_hash)
+
+
+def _gate_of_draft(session: Session, draft: Draft, content_hash: str | None) -> GateResult:
     current = draft.current_revision
     asked = content_hash or (current.content_hash if current else "")
     if current is not None and asked == current.content_hash:
@@ -234,7 +285,7 @@ def _gate(session: Session, draft_id: int, content_hash: str | None) -> GateResu
         current_revision_id=draft.current_revision_id,
         approval=_approved(latest_approval(session, draft.id)),
         claims=claim_ratings(session, draft.current_revision_id),
-        save_waiting=has_waiting_save(session, draft.source, draft.external_id),
+        save_waiting=inbox.has_waiting_save(session, draft.source, draft.external_id),
     )
     return GateResult(
         answer.publishable,

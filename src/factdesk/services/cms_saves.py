@@ -26,7 +26,7 @@ from ..cms import Save
 from ..domain.actors import Actor
 from ..extraction import normalize
 from ..models import CmsSave, Revision
-from . import audit
+from . import audit, publications
 from .integrations import IntegrationView, integration_actor
 from .revisions import (
     Prepared,
@@ -109,14 +109,32 @@ def previous_hash(save: Save) -> str | None:
     return content_hash(normalize(save.previous_body, save.format, title=save.previous_title).text)
 
 
-def receive_save(session: Session, integration: IntegrationView, save: Save, *, debounce: float) -> SubmitResult:
+def receive_save(
+    session: Session, integration: IntegrationView, save: Save, *, debounce: float
+) -> SubmitResult | None:
     """Place one save of the integration's document `save.external_id` in its draft, in the caller's
     transaction: a redelivery stores nothing, an older version is kept as history that never becomes current,
-    and anything else goes through `save_revision` like a REST submission. Safe to repeat.
+    and anything else goes through `save_revision` like a REST submission. Then, when the CMS says the
+    document is (or is no longer) live, the publication is recorded and the gate checked for the text it
+    carried (services.publications). Safe to repeat.
 
+    None for an unpublish event that carries no text (`Save.takes_down`): it places no save.
     Extraction waits `debounce` seconds so that a burst of autosaves is extracted once, newest text only.
     Raises Forbidden (the integration's user may not submit), Invalid (a save with no text).
     """
+    if save.takes_down:
+        publications.take_down(session, integration, save)
+        return None
+    result, digest = _place_save(session, integration, save, debounce)
+    if save.publication is not None:
+        publications.record_publication(session, integration, save, result.draft, digest)
+    return result
+
+
+def _place_save(
+    session: Session, integration: IntegrationView, save: Save, debounce: float
+) -> tuple[SubmitResult, str]:
+    """receive_save's placing of the text; with the hash of the text as the draft stores it."""
     actor = integration_actor(integration)
     sub = Submission(
         body=save.body, format=save.format, title=save.title, external_id=save.external_id, desk=save.desk,
@@ -126,7 +144,7 @@ def receive_save(session: Session, integration: IntegrationView, save: Save, *, 
     prepared = prepare_revision(session, actor, sub)  # checks, and locks the draft: its saves are placed in turn
     order = save.source_order
     if order is None:  # nothing to order it by: the newest by arrival, as a REST submission is
-        return save_revision(session, actor, sub, debounce=debounce, prepared=prepared)
+        return save_revision(session, actor, sub, debounce=debounce, prepared=prepared), prepared.digest
     prev_hash = previous_hash(save)
     outcome, same = SaveOutcome.ACCEPTED, None  # a new draft has no saves yet
     if prepared.draft is not None:
@@ -134,7 +152,7 @@ def receive_save(session: Session, integration: IntegrationView, save: Save, *, 
     if outcome == SaveOutcome.DUPLICATE:
         assert prepared.draft is not None and same is not None
         return SubmitResult(prepared.draft, session.get_one(Revision, same.revision_id), False, False,
-                            outcome=SaveOutcome.DUPLICATE)
+                            outcome=SaveOutcome.DUPLICATE), prepared.digest
     if outcome == SaveOutcome.STALE:
         result = _keep_as_history(session, actor, sub, prepared)
     else:
@@ -144,7 +162,7 @@ def receive_save(session: Session, integration: IntegrationView, save: Save, *, 
         source_order=order, content_hash=prepared.digest, previous_hash=prev_hash,
         outcome=_RECORDED[result.outcome],
     ))
-    return result
+    return result, prepared.digest
 
 
 def place_in_draft(

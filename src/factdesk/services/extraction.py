@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..db import unit_of_work
 from ..domain.actors import SYSTEM
-from ..domain.states import ClaimStatus, next_draft_status, status_after_extraction
+from ..domain.states import ClaimStatus, status_once_extracted
 from ..extraction import Extraction, extract
 from ..models import Claim, Draft, Revision, utcnow
 from . import audit, outbox
@@ -118,7 +118,7 @@ def store_claims(session: Session, revision_id: int, result: Extraction) -> str:
     carried = carry_over_claims(session, revision, claims)
     if draft.current_revision_id == revision.id:
         before = draft.status
-        draft.status = next_draft_status(draft.status, status_after_extraction([c.status for c in claims]))
+        draft.status = status_once_extracted(draft.status, [c.status for c in claims])
         audit.record(
             session, SYSTEM, "revision.extracted", draft_id=draft.id, revision_id=revision.id,
             before={"status": before}, after={"status": draft.status, "claims": len(claims),

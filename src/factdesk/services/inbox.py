@@ -131,7 +131,7 @@ def check_save(save: Save) -> CheckedSave:
         raise Invalid(f"format must be one of {', '.join(FORMATS)}", details={"format": ["unknown format"]})
     check_fields(vars(save))  # every field the inbox row keeps, the previous body included
     payload = save.to_json()
-    if not has_text(save.body, save.format):
+    if not save.takes_down and not has_text(save.body, save.format):
         raise Invalid("body has no text", details={"body": ["must contain text"]})
     prev_hash = None
     if save.source_order is not None:
@@ -176,6 +176,10 @@ def store_saves(conn: Connection, requests: Sequence[tuple[int, list[CheckedSave
         save = item.save
         here = earlier.setdefault((integration_id, save.external_id), [])
         answer = _answer(item, found.get(k, {}), here)
+        if answer == SaveOutcome.DUPLICATE and save.publication is not None:
+            # A publish event repeats the text of the save just before it (Strapi sends an update, then
+            # entry.publish, with one updatedAt): the text is known, but that it went out is news.
+            answer = SaveOutcome.UNCHANGED
         answers.append(answer)
         if answer != SaveOutcome.DUPLICATE:
             here.append(Earlier(save.source_order, item.digest, item.previous_hash, answer not in NOT_LIVE))
@@ -375,7 +379,10 @@ def _place_row(session: Session, view: IntegrationView | None, row: CmsInboxItem
             _reject(row, exc)
             return
         else:
-            row.outcome, row.draft_id, row.revision_id = result.outcome, result.draft.id, result.revision.id
+            if result is None:  # an unpublish event without text: recorded on its drafts, no save placed
+                row.outcome = SaveOutcome.IGNORED
+            else:
+                row.outcome, row.draft_id, row.revision_id = result.outcome, result.draft.id, result.revision.id
             row.payload = None  # the revision holds the text now; the row stays as a receipt
             return
 

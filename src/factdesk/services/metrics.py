@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..db import Sessions, unit_of_work
 from ..domain.states import ClaimStatus
-from ..models import AuditEvent, Claim, Draft, Revision, Verdict, utcnow
+from ..models import AuditEvent, Claim, Draft, Publication, Revision, Verdict, utcnow
 from .inbox import count_rejected
 from .queue import waiting_claims
 
@@ -28,6 +28,8 @@ class DeskFigures:
     verdict_count: int
     verdict_seconds_sum: float
     inbox_rejected: int = 0  # CMS saves the drain could not place (their inbox rows say why)
+    # integration -> texts its CMS published that the gate had not cleared, ever
+    unapproved_publications: dict[str, int] = field(default_factory=dict)
 
 
 def _seconds_between(start: Any, end: Any, dialect: str) -> Any:
@@ -39,7 +41,7 @@ def _seconds_between(start: Any, end: Any, dialect: str) -> Any:
 def collect_figures(sessions: Sessions, *, now: datetime | None = None) -> DeskFigures:
     """Queue depth per desk and type, live leases per desk, lease expiries so far, and the distribution of
     time from extraction to verdict (first-hand verdicts only; carried-over ones took no checker time), and
-    the CMS saves the drain rejected."""
+    the CMS saves the drain rejected, and the unapproved texts each integration's CMS published."""
     with unit_of_work(sessions) as session:
         return _collect(session, now or utcnow())
 
@@ -86,4 +88,8 @@ def _collect(session: Session, now: datetime) -> DeskFigures:
         verdict_count=int(count),
         verdict_seconds_sum=float(total),
         inbox_rejected=count_rejected(session),
+        unapproved_publications=dict(session.execute(
+            select(Draft.source, func.count()).join(Publication, Publication.draft_id == Draft.id)
+            .where(Publication.approved.is_(False)).group_by(Draft.source)
+        ).all()),
     )

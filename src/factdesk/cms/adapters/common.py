@@ -7,6 +7,11 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any
 
+# Save.publication: the CMS says the document's text is out now (PUBLISHED), or is not out (UNPUBLISHED: taken
+# down, or a save of a document that is not live; it matters only when the document was out).
+PUBLISHED = "published"
+UNPUBLISHED = "unpublished"
+
 
 class PayloadError(Exception):
     """The JSON is not the shape this integration's format expects (422); `expected` says what would be."""
@@ -23,7 +28,10 @@ class Save:
 
     `source_order` orders saves of one document (an integer version, or a timestamp in ms); None when the
     CMS sent neither. `previous_body`/`previous_title` are the text this save replaced, when the CMS says
-    (Ghost does); `first_save` is true when the CMS says the document was just created.
+    (Ghost does); `first_save` is true when the CMS says the document was just created. `publication` is
+    PUBLISHED when the CMS says this text is live now (and `published_at` when, by the CMS's clock),
+    UNPUBLISHED when it says the document is not live, None when it says neither. An UNPUBLISHED save may
+    have an empty body (a CMS that sends only the id when it takes a document down): it makes no revision.
     """
 
     external_id: str
@@ -39,11 +47,18 @@ class Save:
     desk: str | None = None
     deadline: datetime | None = None
     reference_date: date | None = None
+    publication: str | None = None
+    published_at: datetime | None = None
+
+    @property
+    def takes_down(self) -> bool:
+        """An unpublish event that carries no text: nothing to save, only the document taken down."""
+        return self.publication == UNPUBLISHED and not self.body
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON values (dates as ISO 8601), so a save can wait in the inbox; `from_json` reverses it."""
         data = {name: getattr(self, name) for name in _SAVE_FIELDS}  # every value is a scalar: no asdict copy
-        for key in ("deadline", "reference_date"):
+        for key in _DATES:
             if data[key] is not None:
                 data[key] = data[key].isoformat()
         return data
@@ -51,14 +66,16 @@ class Save:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Save:
         values = dict(data)
-        if values.get("deadline") is not None:
-            values["deadline"] = datetime.fromisoformat(values["deadline"])
+        for key in ("deadline", "published_at"):
+            if values.get(key) is not None:
+                values[key] = datetime.fromisoformat(values[key])
         if values.get("reference_date") is not None:
             values["reference_date"] = date.fromisoformat(values["reference_date"])
         return cls(**values)
 
 
 _SAVE_FIELDS = tuple(f.name for f in fields(Save))
+_DATES = ("deadline", "reference_date", "published_at")
 
 
 def need(obj: Any, key: str, kind: type | tuple[type, ...], where: str, expected: str) -> Any:
@@ -86,6 +103,12 @@ def timestamp_ms(value: Any) -> int | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return int(parsed.timestamp() * 1000)
+
+
+def datetime_or_none(value: Any) -> datetime | None:
+    """An ISO 8601 timestamp as an aware datetime (UTC when it names no zone); None if unreadable."""
+    ms = timestamp_ms(value)
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)
 
 
 def text_or_none(value: Any) -> str | None:

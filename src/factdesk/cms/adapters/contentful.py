@@ -2,13 +2,27 @@
 
 The entry's fields are per locale (`{"title": {"en-US": "..."}, "body": {"en-US": <rich text>}}`); every
 locale with a body becomes its own draft, `<entry id>/<locale>`. Ordered by `sys.version`.
+
+`Entry.publish` (by hand or scheduled) is a publication of each locale's text. `Entry.unpublish` sends a
+tombstone (`sys.type` "DeletedEntry", no fields): it names every locale, as the id `<entry id>/`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from .common import PayloadError, Save, element, escape, need, text_or_none
+from .common import (
+    PUBLISHED,
+    UNPUBLISHED,
+    PayloadError,
+    Save,
+    datetime_or_none,
+    element,
+    escape,
+    need,
+    text_or_none,
+)
 
 EXPECTED = ('{"sys": {"id", "type": "Entry", "version"}, "fields": {"title": {"<locale>": "..."}, '
             '"body": {"<locale>": <rich text document> or "<markdown>"}}} with X-Contentful-Topic '
@@ -20,12 +34,16 @@ _BLOCKS = {"paragraph": "p", "blockquote": "blockquote", "unordered-list": "ul",
            "table": "table", "table-row": "tr", "table-cell": "td", "table-header-cell": "th"}
 
 
-def adapt(payload: Any, headers: dict[str, str]) -> list[Save]:
+def adapt(payload: Any, headers: dict[str, str], options: Mapping[str, Any] | None = None) -> list[Save]:
     topic = headers.get("x-contentful-topic", "")
-    if topic and not topic.endswith(SAVE_TOPICS):
+    unpublish = topic.endswith("Entry.unpublish")
+    if topic and not topic.endswith(SAVE_TOPICS) and not unpublish:
         return []
     sys_ = need(payload, "sys", dict, "sys", EXPECTED)
     entry_id = need(sys_, "id", str, "sys.id", EXPECTED)
+    if unpublish:
+        return [Save(external_id=f"{entry_id}/", body="", format="html", event="unpublish", publication=UNPUBLISHED)]
+    publish = topic.endswith("Entry.publish")
     version = sys_.get("version")
     fields = need(payload, "fields", dict, "fields", EXPECTED)
     bodies = fields.get("body")
@@ -45,6 +63,8 @@ def adapt(payload: Any, headers: dict[str, str]) -> list[Save]:
             source_version=str(version) if isinstance(version, int) else sys_.get("updatedAt"),
             source_order=version if isinstance(version, int) and not isinstance(version, bool) else None,
             first_save=topic.endswith("Entry.create"), event=topic.rsplit(".", 1)[-1] if topic else None,
+            publication=PUBLISHED if publish else None,
+            published_at=datetime_or_none(sys_.get("publishedAt") or sys_.get("updatedAt")) if publish else None,
         ))
     return saves
 

@@ -5,20 +5,23 @@
 
 `id` and `body` are required. `version` (a growing integer) or `updated_at` (ISO 8601) orders saves;
 `previous_body` may carry the text this save replaced (it breaks ties between saves of one version).
+`status` says whether the document is live: "published" (this text is out now; `published_at` may say
+since when) or any other value (it is not: a draft, scheduled, taken down).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from .common import PayloadError, Save, timestamp_ms
+from .common import PUBLISHED, UNPUBLISHED, PayloadError, Save, timestamp_ms
 
 EXPECTED = ('{"id": "<document id>", "body": "<text>", "format": "text|html|markdown", '
-            '"version": <integer> or "updated_at": "<ISO 8601>", "title": "..."}')
+            '"version": <integer> or "updated_at": "<ISO 8601>", "title": "...", "status": "draft|published"}')
 
 
 class GenericSaveSchema(ma.Schema):
@@ -35,6 +38,8 @@ class GenericSaveSchema(ma.Schema):
     desk = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
     deadline = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
     reference_date = fields.Date(load_default=None, allow_none=True)
+    status = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=40))
+    published_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
 
 
 # Built once: a schema's construction costs more than a load, and loading keeps no state in it.
@@ -58,14 +63,15 @@ def _plain(payload: Any) -> Save | None:
             and (title is None or type(title) is str and len(title) <= 1000)
             and (version is None or type(version) is int and version >= 0)
             and (previous is None or type(previous) is str) and (desk is None or type(desk) is str and len(desk) <= 100)
-            and get("updated_at") is None and get("deadline") is None and get("reference_date") is None):
+            and get("updated_at") is None and get("deadline") is None and get("reference_date") is None
+            and get("status") is None and get("published_at") is None):
         return None
     return Save(external_id=doc, body=body, format=fmt, title=title,
                 source_version=None if version is None else str(version), source_order=version,
                 previous_body=previous, desk=desk)
 
 
-def adapt(payload: Any, headers: dict[str, str]) -> list[Save]:
+def adapt(payload: Any, headers: dict[str, str], options: Mapping[str, Any] | None = None) -> list[Save]:
     plain = _plain(payload)
     if plain is not None:
         return [plain]
@@ -82,4 +88,6 @@ def adapt(payload: Any, headers: dict[str, str]) -> list[Save]:
         external_id=data["id"], body=data["body"], format=data["format"], title=data["title"],
         source_version=version, source_order=order, previous_body=data["previous_body"],
         desk=data["desk"], deadline=data["deadline"], reference_date=data["reference_date"],
+        publication=None if data["status"] is None else PUBLISHED if data["status"] == "published" else UNPUBLISHED,
+        published_at=data["published_at"] if data["status"] == "published" else None,
     )]

@@ -1,26 +1,42 @@
-"""Strapi 5: `{"event": "entry.create|entry.update|entry.publish", "entry": {"documentId", "title", "body": [blocks]}}`.
+"""Strapi 5: `{"event": "entry.create|entry.update|entry.publish|entry.unpublish", "entry": {"documentId", ...}}`.
 
 Keyed on `entry.documentId` (the numeric `id` differs between the draft and the published copy). The body
 is a Blocks field; it is turned into HTML so headings, lists and quotes keep their structure.
+`entry.publish` is a publication of the entry's text (Strapi sends the same text in an `entry.update` just
+before it); `entry.unpublish` takes the document down, and its text, when sent, is not a save.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from .common import PayloadError, Save, element, escape, need, text_or_none, timestamp_ms
+from .common import (
+    PUBLISHED,
+    UNPUBLISHED,
+    PayloadError,
+    Save,
+    datetime_or_none,
+    element,
+    escape,
+    need,
+    text_or_none,
+    timestamp_ms,
+)
 
 EXPECTED = ('{"event": "entry.create|entry.update|entry.publish", "entry": {"documentId", "title", '
             '"body": [Strapi blocks], "updatedAt"}}')
 SAVE_EVENTS = ("entry.create", "entry.update", "entry.publish")
 
 
-def adapt(payload: Any, headers: dict[str, str]) -> list[Save]:
+def adapt(payload: Any, headers: dict[str, str], options: Mapping[str, Any] | None = None) -> list[Save]:
     event = need(payload, "event", str, "event", EXPECTED)
-    if event not in SAVE_EVENTS:
-        return []  # deletes, unpublishes, media events: nothing to check
+    if event not in SAVE_EVENTS and event != "entry.unpublish":
+        return []  # deletes, media events: nothing to check
     entry = need(payload, "entry", dict, "entry", EXPECTED)
     document_id = need(entry, "documentId", str, "entry.documentId", EXPECTED)
+    if event == "entry.unpublish":
+        return [Save(external_id=document_id, body="", format="html", event=event, publication=UNPUBLISHED)]
     body = entry.get("body")
     if isinstance(body, str):
         html, fmt = body, "markdown"
@@ -32,6 +48,8 @@ def adapt(payload: Any, headers: dict[str, str]) -> list[Save]:
         external_id=document_id, body=html, format=fmt, title=text_or_none(entry.get("title")),
         source_version=entry.get("updatedAt") if isinstance(entry.get("updatedAt"), str) else None,
         source_order=timestamp_ms(entry.get("updatedAt")), first_save=event == "entry.create", event=event,
+        publication=PUBLISHED if event == "entry.publish" else None,
+        published_at=datetime_or_none(entry.get("publishedAt")) if event == "entry.publish" else None,
     )]
 
 
