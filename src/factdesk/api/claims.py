@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 
+from ..services.claimreview import Publisher, draft_claim_reviews
 from ..services.desk_queue import load_claim_desk
 from ..services.queue import release_claim, renew_lease
 from ..services.read_models import ClaimView
 from ..services.verdicts import RecordedVerdict, VerdictInput, record_verdict
 from .auth import SECURITY, current_actor, require_token
-from .desk_schemas import ClaimDetailSchema, QueueItemSchema, VerdictInSchema, VerdictOutSchema
+from .desk_schemas import ClaimDetailSchema, ClaimReviewSchema, QueueItemSchema, VerdictInSchema, VerdictOutSchema
 from .documented import errors
 from .drafts import sessions
 from .parsing import Blueprint
@@ -112,3 +114,20 @@ class ClaimRelease(MethodView):
     def post(self, claim_id: int) -> ClaimView:
         """Give the claim back to the queue: your own lease, or (editors) anyone's. 409 when not leased by you."""
         return release_claim(sessions(), current_actor(), claim_id)
+
+
+@blp.route("/drafts/<int:draft_id>/claimreview")
+class DraftClaimReview(MethodView):
+    @blp.doc(security=SECURITY, responses=errors({
+        404: "No draft with that id",
+        409: "The draft's current text is not approved",
+    }))
+    @blp.response(200, ClaimReviewSchema(many=True))
+    def get(self, draft_id: int) -> list[dict[str, Any]]:
+        """The approved text's checks marked for publication (`publish: true`) as schema.org ClaimReview items
+        (JSON-LD), for the article's page: search engines and fact-check aggregators read them. An empty list
+        when none is marked; 409 while the current text is not approved."""
+        conf = settings()
+        publisher = Publisher(name=conf.publisher_name, url=conf.publisher_url, rating_words=dict(conf.rating_words),
+                              fallback_url=f"{request.host_url}api/v1/claims/")
+        return draft_claim_reviews(sessions(), draft_id, publisher)

@@ -153,3 +153,25 @@ class AuditEventSchema(ma.Schema):
     claim_id = fields.Integer(allow_none=True)
     before = fields.Dict(allow_none=True)
     after = fields.Dict(allow_none=True)
+
+
+def _ld(name: str, field: fields.Field) -> fields.Field:
+    """A JSON-LD keyword (`@type`) as a schema field."""
+    field.attribute = field.data_key = name
+    return field
+
+
+class ClaimReviewSchema(ma.Schema):
+    """A schema.org ClaimReview (JSON-LD), as Google's fact-check markup reads it."""
+
+    context = _ld("@context", fields.String(metadata={"example": "https://schema.org"}))
+    type = _ld("@type", fields.String(metadata={"example": "ClaimReview"}))
+    url = fields.String(metadata={"description": "The article's URL (with #claim-ID) when the CMS gave one"})
+    claimReviewed = fields.String(metadata={"description": "The claim's sentence"})
+    datePublished = fields.String(metadata={"description": "When the check was published (the approval's date)"})
+    author = fields.Dict(metadata={"description": "The newsroom: FACTDESK_PUBLISHER_NAME, FACTDESK_PUBLISHER_URL"})
+    reviewRating = fields.Dict(metadata={
+        "description": "ratingValue (1 false .. 5 true), bestRating 5, worstRating 1, alternateName"})
+    itemReviewed = fields.Dict(metadata={
+        "description": "The Claim: its author (the speaker, where it has one), appearance (the article), "
+                       "datePublished"})
