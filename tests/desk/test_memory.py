@@ -195,3 +195,32 @@ def test_an_earlier_revision_matches_unless_the_claim_carried_its_verdict_over(c
 def _draft_of(sessions, claim_id: int) -> int:  # type: ignore[no-untyped-def]
     with unit_of_work(sessions) as s:
         return int(s.scalar(select(Claim.draft_id).where(Claim.id == claim_id)))
+
+
+def test_the_queue_lists_the_claims_with_a_fresh_exact_match_and_counts_matches(client, desk, sessions) -> None:
+    _, _, (wang_v, _), second, (wang_2, money_2, changed) = checked(client, desk, sessions)
+
+    def queue(headers, **query: str) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+        r = client.get("/api/v1/queue", query_string=query, headers=headers)
+        assert r.status_code == 200, r.json
+        return sorted((i["id"], i["match_count"]) for i in r.json["items"])
+
+    assert queue(desk.cara_h) == [(wang_2, 1), (money_2, 1), (changed, 0)]
+    assert queue(desk.cara_h, match="exact") == [(wang_2, 1), (money_2, 1)]
+    with unit_of_work(sessions) as s:  # the Wang check goes stale: still counted, no longer offered
+        s.execute(update(Verdict).where(Verdict.id == wang_v["id"])
+                  .values(created_at=utcnow() - timedelta(days=200)))
+    assert queue(desk.cara_h, match="exact") == [(money_2, 1)]
+    assert queue(desk.cara_h, match="exact", type="role") == []
+    assert client.get("/api/v1/queue?match=near", headers=desk.cara_h).status_code == 422
+
+
+def test_the_queue_counts_only_the_matches_a_desk_bound_checker_may_see(client, desk, sessions) -> None:
+    _, (sport_wang,) = store(sessions, desk.rita, "sport", [WANG_1], desk="sport")
+    lease(client, desk.cara_h, _draft_of(sessions, sport_wang), "role")
+    rate(client, desk.cara_h, sport_wang)
+    _, (wang_2,) = store(sessions, desk.rita, "politics", [WANG_2])
+    anywhere = client.get("/api/v1/queue?match=exact", headers=desk.cara_h).json["items"]
+    assert [(i["id"], i["match_count"]) for i in anywhere] == [(wang_2, 1)]
+    assert client.get("/api/v1/queue?match=exact", headers=desk.carl_h).json["items"] == []
+    assert [i["match_count"] for i in client.get("/api/v1/queue", headers=desk.carl_h).json["items"]] == [0]

@@ -21,6 +21,8 @@ class QueueFilterSchema(StrictSchema):
 
 
 class QueueQuerySchema(QueueFilterSchema):
+    match = fields.String(load_default=None, validate=validate.OneOf(["exact"]), metadata={
+        "description": "exact: only claims with a fresh exact match (an earlier verdict you may reuse)"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100_000))
 
@@ -35,6 +37,8 @@ class QueueDraftSchema(ma.Schema):
 
 class QueueItemSchema(ClaimSchema):
     draft = fields.Nested(QueueDraftSchema)
+    match_count = fields.Integer(allow_none=True, metadata={
+        "description": "How many matches (earlier verdicts) the claim has that you may see; in GET /queue"})
 
 
 class ClaimDetailSchema(MatchedClaimSchema):
