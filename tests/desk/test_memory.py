@@ -4,18 +4,23 @@ reuses one under the usual rules, a stale one cannot be reused, and a desk-bound
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import delete, select, update
 
 from factdesk.api import create_app
+from factdesk.cli import main
 from factdesk.db import unit_of_work
 from factdesk.extraction import Claim as FoundClaim
 from factdesk.extraction import Extraction
 from factdesk.extraction.fingerprint import fingerprint
-from factdesk.models import AuditEvent, Claim, Verdict, utcnow
+from factdesk.models import AuditEvent, Claim, ClaimMatch, Verdict, utcnow
 from factdesk.services.drafts import Submission, get_draft, submit_draft
 from factdesk.services.extraction import store_claims
+from factdesk.services.memory import rebuild_batch
 
 from .conftest import verdict_body
 
@@ -224,3 +229,47 @@ def test_the_queue_counts_only_the_matches_a_desk_bound_checker_may_see(client, 
     assert [(i["id"], i["match_count"]) for i in anywhere] == [(wang_2, 1)]
     assert client.get("/api/v1/queue?match=exact", headers=desk.carl_h).json["items"] == []
     assert [i["match_count"] for i in client.get("/api/v1/queue", headers=desk.carl_h).json["items"]] == [0]
+
+
+def _wipe_memory(sessions) -> None:  # type: ignore[no-untyped-def]
+    """As a database upgraded from before the memory: no keys, no matches."""
+    with unit_of_work(sessions) as s:
+        s.execute(delete(ClaimMatch))
+        s.execute(update(Claim).values(match_key=None))
+
+
+def _matches(sessions) -> set[tuple[int, int, int]]:  # type: ignore[no-untyped-def]
+    with unit_of_work(sessions) as s:
+        return set(s.execute(select(ClaimMatch.claim_id, ClaimMatch.earlier_claim_id, ClaimMatch.verdict_id)).all())
+
+
+def test_a_rebuild_in_batches_finds_the_matches_again_and_is_safe_to_repeat(client, desk, sessions) -> None:
+    checked(client, desk, sessions)
+    stored = _matches(sessions)
+    assert len(stored) == 2
+    _wipe_memory(sessions)
+    for _ in range(2):
+        after, batches = 0, 0
+        while (done := rebuild_batch(sessions, after, 2)) is not None:
+            after, batches = done.last_id, batches + 1
+        assert batches == 3 and _matches(sessions) == stored  # five claims, two at a time
+
+
+@pytest.mark.committed
+def test_factdesk_memory_rebuild_shows_progress_and_resumes_from_its_checkpoint(
+        client, desk, sessions, test_env, monkeypatch) -> None:
+    checked(client, desk, sessions)
+    stored = _matches(sessions)
+    _wipe_memory(sessions)
+    for name, value in test_env.items():
+        monkeypatch.setenv(name, value)
+    checkpoint = Path(test_env["FACTDESK_DATA_DIR"]) / "memory-rebuild.checkpoint"
+    first = rebuild_batch(sessions, 0, 2)  # a run interrupted after its first batch (the first draft's claims)
+    assert first is not None
+    checkpoint.write_text(str(first.last_id))
+    run = CliRunner().invoke(main, ["memory", "rebuild", "--batch", "2"])
+    assert run.exit_code == 0, run.output
+    assert "resuming after claim" in run.output and "3 claims matched again: 2 exact matches" in run.output
+    assert _matches(sessions) == stored and not checkpoint.exists()
+    again = CliRunner().invoke(main, ["memory", "rebuild"])
+    assert again.exit_code == 0 and "5 claims matched again: 2 exact matches" in again.output

@@ -56,6 +56,7 @@ def _words(text: str) -> frozenset[str]:
 _NOT_NAMES = _words(
     """a an the in on at of for from by to and but or nor so yet as if when while after before since until
     he she it they we i you his her its their our this that these those there here then now also however
+    although though despite during because with without over under about between among through into upon within
     according last next earlier later today yesterday tomorrow on monday tuesday wednesday thursday friday
     saturday sunday january february march april may june july august september october november december
     mr mrs ms dr"""

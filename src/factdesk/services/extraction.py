@@ -111,6 +111,7 @@ def store_claims(session: Session, revision_id: int, result: Extraction) -> str:
         )
         for c in result.claims
     ]
+    memory.set_match_keys(claims)  # before the insert: no second write of each claim
     session.add_all(claims)
     revision.extracted_at = utcnow()
     session.flush()
@@ -118,7 +119,7 @@ def store_claims(session: Session, revision_id: int, result: Extraction) -> str:
     carried = carry_over_claims(session, revision, claims)
     # Earlier verdicts that fit these claims, shown beside them (services.memory): stored with the claims, so a
     # claim is never listed without its matches and a rerun of the job, finding the claims stored, adds none.
-    matched = memory.remember_claims(session, claims)
+    matched = memory.remember_claims(session, claims, new=True)
     if draft.current_revision_id == revision.id:
         before = draft.status
         draft.status = next_draft_status(draft.status, status_after_extraction([c.status for c in claims]))

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, or_, select, true, update
 from sqlalchemy.orm import Session, aliased
 
+from ..db import Sessions, unit_of_work
 from ..domain.actors import Actor
 from ..domain.memory import (
     DEFAULT_SHELF_LIFE_DAYS,
@@ -36,9 +37,9 @@ from ..domain.memory import (
 )
 from ..domain.memory import shelf_life as shelf_life_of
 from ..extraction.fingerprint import canonical_wording
-from ..models import Claim, ClaimMatch, Draft, Verdict
+from ..models import Claim, ClaimMatch, Draft, Verdict, utcnow
 from .errors import Conflict, Invalid
-from .read_models import MatchView, user_names
+from .read_models import MatchView, latest_verdicts, user_names
 
 # Earlier drafts matched per key at most: the newest ones; a claim shows five.
 MATCHES_PER_CLAIM = 20
@@ -84,54 +85,63 @@ class _Earlier:
     root_id: int  # the verdict first checked: itself, or the one a reuse copied
 
 
-def remember_claims(session: Session, claims: Sequence[Claim]) -> int:
+def remember_claims(session: Session, claims: Sequence[Claim], *, new: bool = False) -> int:
     """Set the match keys of `claims` (flushed) and store their exact matches; returns how many.
 
-    Replaces the exact matches the claims had, so it is safe to repeat (`factdesk memory rebuild` does).
-    Only claims stored before a claim (a lower id) are its earlier claims.
+    Replaces the exact matches the claims had, so it is safe to repeat (`factdesk memory rebuild` does);
+    `new` claims, just stored, have none to replace. Only claims stored before a claim (a lower id) are its
+    earlier claims.
     """
+    set_match_keys(claims)
+    return store_matches(session, claims, new=new)
+
+
+def store_matches(session: Session, claims: Sequence[Claim], *, new: bool = False) -> int:
+    """Store the exact matches of `claims` (flushed, their match keys set), replacing those they had unless
+    they are `new`."""
     if not claims:
         return 0
-    set_match_keys(claims)
-    session.execute(delete(ClaimMatch).where(ClaimMatch.claim_id.in_([c.id for c in claims]),
-                                             ClaimMatch.kind == MatchKind.EXACT))
+    if not new:
+        session.execute(delete(ClaimMatch).where(ClaimMatch.claim_id.in_([c.id for c in claims]),
+                                                 ClaimMatch.kind == MatchKind.EXACT))
     earlier = _earlier_by_key(session, {c.match_key for c in claims if c.match_key}, max(c.id for c in claims))
-    rows = []
+    rows: list[dict[str, Any]] = []
+    now = utcnow()
     for claim in claims:
         found = [e for e in earlier.get(claim.match_key or "", []) if e.claim_id < claim.id
                  and not (e.draft_id == claim.draft_id and e.fingerprint == claim.fingerprint)]
         for e in _newest_per_draft(found)[:MATCHES_PER_CLAIM]:
-            rows.append(ClaimMatch(claim_id=claim.id, earlier_claim_id=e.claim_id, verdict_id=e.verdict_id,
-                                   kind=MatchKind.EXACT, similarity=1.0))
-    session.add_all(rows)
-    session.flush()
+            rows.append({"claim_id": claim.id, "earlier_claim_id": e.claim_id, "verdict_id": e.verdict_id,
+                         "kind": MatchKind.EXACT.value, "similarity": 1.0, "created_at": now})
+    if rows:
+        # Plain rows, no ORM objects (SQLAlchemy sends them as one multi-row INSERT on PostgreSQL): a revision's
+        # matches are written, never read back in this unit of work.
+        session.execute(insert(ClaimMatch), rows)
     return len(rows)
 
 
 def _earlier_by_key(session: Session, keys: set[str], below: int) -> dict[str, list[_Earlier]]:
     """Claims with one of `keys` and an id below `below` whose latest verdict was recorded on them (not
-    carried from an earlier revision: the claim it was recorded on is the one matched), by key."""
+    carried from an earlier revision: the claim it was recorded on is the one matched), by key. Two plain
+    queries (the claims by the key index, then their latest verdicts as everywhere else): a join of both
+    cost PostgreSQL more to plan than to run."""
     found: dict[str, list[_Earlier]] = {}
     ordered = sorted(keys)
     for i in range(0, len(ordered), _KEY_BATCH):
-        batch = ordered[i : i + _KEY_BATCH]
-        latest = (
-            select(Verdict.claim_id, func.max(Verdict.id).label("verdict_id"))
-            .join(Claim, Claim.id == Verdict.claim_id)
-            .where(Claim.match_key.in_(batch), Claim.id < below)
-            .group_by(Verdict.claim_id)
-            .subquery()
-        )
         rows = session.execute(
-            select(Claim.id, Claim.draft_id, Claim.fingerprint, Claim.match_key, latest.c.verdict_id,
-                   Verdict.reuse_of_id)
-            .join(latest, latest.c.claim_id == Claim.id)
-            .join(Verdict, Verdict.id == latest.c.verdict_id)
-            .where(Verdict.carried_from_id.is_(None))
-        )
-        for claim_id, draft_id, fingerprint, key, verdict_id, reuse_of_id in rows:
-            found.setdefault(key, []).append(
-                _Earlier(claim_id, draft_id, fingerprint, verdict_id, reuse_of_id or verdict_id))
+            select(Claim.id, Claim.draft_id, Claim.fingerprint, Claim.match_key)
+            .where(Claim.match_key.in_(ordered[i : i + _KEY_BATCH]), Claim.id < below)
+        ).all()
+        ids = [r.id for r in rows]
+        latest: dict[int, Verdict] = {}
+        for j in range(0, len(ids), _KEY_BATCH):  # a parameter list has a size limit
+            latest.update(latest_verdicts(session, ids[j : j + _KEY_BATCH]))
+        for claim_id, draft_id, fingerprint, key in rows:
+            verdict = latest.get(claim_id)
+            if verdict is None or verdict.carried_from_id is not None:
+                continue
+            found.setdefault(str(key), []).append(
+                _Earlier(claim_id, draft_id, fingerprint, verdict.id, verdict.reuse_of_id or verdict.id))
     return found
 
 
@@ -291,3 +301,29 @@ def reusable_verdict(
             details={"reason": "stale_match", "claim_id": claim.id, "fresh_until": until.isoformat()},
         )
     return verdict
+
+
+@dataclass(frozen=True)
+class RebuiltBatch:
+    last_id: int  # the highest claim id done: the next batch starts after it
+    claims: int
+    matches: int
+
+
+def claims_to_rebuild(sessions: Sessions, after_id: int = 0) -> int:
+    """How many stored claims have an id above `after_id` (what a rebuild from there goes through)."""
+    with unit_of_work(sessions) as session:
+        return int(session.scalar(select(func.count()).select_from(Claim).where(Claim.id > after_id)) or 0)
+
+
+def rebuild_batch(sessions: Sessions, after_id: int, size: int = 1000) -> RebuiltBatch | None:
+    """Recompute the match keys and exact matches of the `size` claims after `after_id` (by id), in one unit
+    of work; None when none is left. Safe to repeat: a batch replaces the matches it had (`factdesk memory
+    rebuild` runs these in turn after an upgrade or a change to the matching rules). Run in id order from the
+    first claim (or from where such a run stopped): a claim's earlier claims get their keys in earlier batches."""
+    with unit_of_work(sessions) as session:
+        claims = list(session.scalars(select(Claim).where(Claim.id > after_id).order_by(Claim.id).limit(size)))
+        if not claims:
+            return None
+        matches = remember_claims(session, claims)
+        return RebuiltBatch(claims[-1].id, len(claims), matches)
