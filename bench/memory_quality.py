@@ -8,9 +8,9 @@ Every example is extracted as the worker extracts it. Pairs are then made from i
   count, a date, a title, a quoted word, a name);
 - *same entities, another claim* (label: no match unless the two carry the same values): two different claims
   of one type from the same article that share a named word.
-Exact matching is `services.memory.match_key` equality. Near matching is scored as pg_trgm would score it
-(trigram similarity of the claims' words, words lower-cased and padded as pg_trgm pads them) among pairs of
-the same type that share a named word, at two thresholds.
+Exact matching is `services.memory.match_key` equality; near matching is the near matcher's own test (a type
+it serves, a named word in common, no contradicting value, pg_trgm's similarity of the claims' words), at three
+thresholds.
 
     python bench/memory_quality.py ../shared/examples
 """
@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from factdesk.domain.memory import MATCH_FIELDS, subject_words
+from factdesk.domain.memory import NEAR_TYPES, shares_a_name, similarity, subject_words
 from factdesk.extraction import Claim, extract, load_nlp
-from factdesk.services.memory import match_key
+from factdesk.services.memory import contradicts, match_key
 
 THRESHOLDS = (0.3, 0.5, 0.7)
 _OPENERS = frozenset(re.findall(r"\w+", "the a an in on at after although while when as his her its their he she "
@@ -108,31 +108,11 @@ def change(s: Side, rng: random.Random) -> Side | None:
     return None
 
 
-def trigrams(text: str) -> set[str]:
-    """pg_trgm's trigrams: each word lower-cased, padded with two spaces before and one after."""
-    grams: set[str] = set()
-    for word in re.findall(r"[0-9a-z]+", text.lower()):
-        padded = f"  {word} "
-        grams.update(padded[i:i + 3] for i in range(len(padded) - 2))
-    return grams
-
-
-def similarity(a: str, b: str) -> float:
-    ta, tb = trigrams(a), trigrams(b)
-    return len(ta & tb) / len(ta | tb) if ta | tb else 0.0
-
-
-def conflicting(a: Side, b: Side) -> bool:
-    """Whether the two assert different values: a value the type compares, present in both, differs."""
-    names = [n for n in MATCH_FIELDS.get(a.type, ()) if n not in ("subject", "wording")]
-    return any(n in a.values and n in b.values and match_key(a.type, {n: a.values[n]}, sentence="", text="")
-               != match_key(a.type, {n: b.values[n]}, sentence="", text="") for n in names)
-
-
 def near(a: Side, b: Side, threshold: float) -> bool:
-    """Same type, a named word in common, no conflicting value, and sentences at least `threshold` similar."""
-    return a.type == b.type and bool(set(subject_words(a.sentence)) & set(subject_words(b.sentence))) \
-        and not conflicting(a, b) and similarity(a.text, b.text) >= threshold
+    """The near matcher's test (services.memory._near): a type it serves, a named word in common, no
+    contradicting value, words at least `threshold` similar."""
+    return a.type == b.type and a.type in NEAR_TYPES and shares_a_name(a.sentence, b.sentence) \
+        and not contradicts(a.type, a.values, b.values) and similarity(a.text, b.text) >= threshold
 
 
 def build(examples: Path, seed: int = 14) -> list[Pair]:

@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 
 from factdesk.api import create_app
 from factdesk.cli import main
 from factdesk.db import unit_of_work
+from factdesk.domain.memory import similarity
 from factdesk.extraction import Claim as FoundClaim
 from factdesk.extraction import Extraction
 from factdesk.extraction.fingerprint import fingerprint
@@ -273,3 +274,35 @@ def test_factdesk_memory_rebuild_shows_progress_and_resumes_from_its_checkpoint(
     assert _matches(sessions) == stored and not checkpoint.exists()
     again = CliRunner().invoke(main, ["memory", "rebuild"])
     assert again.exit_code == 0 and "5 claims matched again: 2 exact matches" in again.output
+
+
+LECUN = ["Meta", "Yann LeCun"]
+LEFT = "Yann LeCun left Meta in November after twelve years at the company."
+QUIT = "In November, Yann LeCun quit Meta after twelve years at the company."
+PRAISED = "Yann LeCun praised Meta for its open research culture."
+
+
+def test_a_reworded_claim_is_a_near_match_and_a_contradicting_one_none(client, desk, sessions) -> None:
+    first, (left,) = store(sessions, desk.rita, "first", [("fact", {"entities": LECUN}, LEFT, LEFT)])
+    verdict = rate(client, desk.eddy_h, left)
+    second, (quit_, praised) = store(sessions, desk.rita, "second", [("fact", {"entities": LECUN}, QUIT, QUIT),
+                                                                    ("fact", {"entities": LECUN}, PRAISED, PRAISED)])
+    by_id = {c["id"]: c for c in claims_of(client, desk.cara_h, second)}
+    [match] = by_id[quit_]["matches"]
+    assert (match["kind"], match["claim_id"], match["verdict_id"], match["draft_id"]) == (
+        "near", left, verdict["id"], first)
+    assert 0.5 <= match["similarity"] < 1 and match["reusable"] is True
+    assert by_id[praised]["matches"] == []  # the same people, another claim
+    lease(client, desk.cara_h, second, "fact")  # the most urgent: the first in the text
+    r = client.post(f"/api/v1/claims/{quit_}/verdicts", json={"reuse_of": verdict["id"]}, headers=desk.cara_h)
+    assert r.status_code == 201 and r.json["reuse_of"] == verdict["id"]
+
+
+@pytest.mark.parametrize(("a", "b"), [(LEFT, QUIT), (LEFT, PRAISED), ("Scale AI's $14bn", "$14 billion, Scale AI"),
+                                      ("Gáspár Maróth said so", "Maróth said so"), ("", "x")])
+def test_near_similarity_is_pg_trgms(sessions, a: str, b: str) -> None:
+    """The near matcher scores words in Python on both databases; on PostgreSQL, as pg_trgm itself does."""
+    with unit_of_work(sessions) as s:
+        if s.get_bind().dialect.name != "postgresql":
+            pytest.skip("pg_trgm is PostgreSQL's")
+        assert s.scalar(text("SELECT similarity(:a, :b)"), {"a": a, "b": b}) == pytest.approx(similarity(a, b))

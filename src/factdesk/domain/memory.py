@@ -47,6 +47,12 @@ DEFAULT_SHELF_LIFE_DAYS: dict[str, int | None] = {
 
 # At most this many matches are shown per claim, best first.
 SHOWN_MATCHES = 5
+# A near match's words are at least this similar (trigrams, as pg_trgm counts them): the default chosen from the
+# quality set (BENCHMARKS.md), where 0.3 found no more and 0.5 ranks fewer weak candidates.
+NEAR_THRESHOLD = 0.5
+# The types whose claims are sentences, where wording varies and values alone do not say what was claimed; a
+# title, a figure or a date is matched on its values (exact) or not at all.
+NEAR_TYPES = frozenset({"fact", "attribution", "quote"})
 
 # Capitalised words that start sentences rather than name anything.
 def _words(text: str) -> frozenset[str]:
@@ -86,6 +92,31 @@ def match_values(claim_type: str, normalized: Mapping[str, Any], *, sentence: st
         if value is not None and value != [] and value != "":
             found[name] = value
     return found
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def trigrams(text: str) -> set[str]:
+    """A text's trigrams as pg_trgm makes them: each word (letters and digits) lower-cased and padded with two
+    spaces before and one after."""
+    grams: set[str] = set()
+    for word in _WORD.findall(text.lower()):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity: shared trigrams over all trigrams of the two texts, 0..1."""
+    ta, tb = trigrams(a), trigrams(b)
+    union = ta | tb
+    return len(ta & tb) / len(union) if union else 0.0
+
+
+def shares_a_name(sentence_a: str, sentence_b: str) -> bool:
+    """Whether two claims' sentences name something in common: a near match is about the same things."""
+    return bool(set(subject_words(sentence_a)) & set(subject_words(sentence_b)))
 
 
 def shelf_life(claim_type: str, overrides: Mapping[str, int | None] | None = None) -> timedelta | None:

@@ -22,18 +22,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, or_, select, text, true, update
 from sqlalchemy.orm import Session, aliased
 
 from ..db import Sessions, unit_of_work
 from ..domain.actors import Actor
 from ..domain.memory import (
     DEFAULT_SHELF_LIFE_DAYS,
+    MATCH_FIELDS,
+    NEAR_THRESHOLD,
+    NEAR_TYPES,
     SHOWN_MATCHES,
     MatchKind,
     fresh_until,
     match_values,
     may_see_match,
+    shares_a_name,
+    trigrams,
 )
 from ..domain.memory import shelf_life as shelf_life_of
 from ..extraction.fingerprint import canonical_wording
@@ -102,22 +107,89 @@ def store_matches(session: Session, claims: Sequence[Claim], *, new: bool = Fals
     if not claims:
         return 0
     if not new:
-        session.execute(delete(ClaimMatch).where(ClaimMatch.claim_id.in_([c.id for c in claims]),
-                                                 ClaimMatch.kind == MatchKind.EXACT))
+        session.execute(delete(ClaimMatch).where(ClaimMatch.claim_id.in_([c.id for c in claims])))
     earlier = _earlier_by_key(session, {c.match_key for c in claims if c.match_key}, max(c.id for c in claims))
     rows: list[dict[str, Any]] = []
     now = utcnow()
+    trigram_index = _has_trigram_index(session)
     for claim in claims:
         found = [e for e in earlier.get(claim.match_key or "", []) if e.claim_id < claim.id
                  and not (e.draft_id == claim.draft_id and e.fingerprint == claim.fingerprint)]
-        for e in _newest_per_draft(found)[:MATCHES_PER_CLAIM]:
+        kept = _newest_per_draft(found)[:MATCHES_PER_CLAIM]
+        for e in kept:
             rows.append({"claim_id": claim.id, "earlier_claim_id": e.claim_id, "verdict_id": e.verdict_id,
                          "kind": MatchKind.EXACT.value, "similarity": 1.0, "created_at": now})
+        if not kept and claim.type in NEAR_TYPES:
+            for e, score in _near(session, claim, trigram_index):
+                rows.append({"claim_id": claim.id, "earlier_claim_id": e.claim_id, "verdict_id": e.verdict_id,
+                             "kind": MatchKind.NEAR.value, "similarity": round(score, 3), "created_at": now})
     if rows:
         # Plain rows, no ORM objects (SQLAlchemy sends them as one multi-row INSERT on PostgreSQL): a revision's
         # matches are written, never read back in this unit of work.
         session.execute(insert(ClaimMatch), rows)
     return len(rows)
+
+
+# Candidates a near match is looked for among: on PostgreSQL those the trigram index finds similar (pg_trgm's `%`,
+# 0.3 by default, below NEAR_THRESHOLD); elsewhere (SQLite, or PostgreSQL without pg_trgm) only the newest claims
+# of the type, a window scored in Python that keeps the lookup within a revision's budget.
+NEAR_CANDIDATES = 200
+NEAR_SCAN = 50
+
+
+def _has_trigram_index(session: Session) -> bool:
+    """Whether PostgreSQL has pg_trgm here (migration 0010 installs it where it may)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    return bool(session.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")))
+
+
+def _near(session: Session, claim: Claim, trigram_index: bool) -> list[tuple[_Earlier, float]]:
+    """An earlier claim of the same type whose words are similar (NEAR_THRESHOLD, pg_trgm's measure, computed
+    here so that both databases give the same answers), whose sentence names something the claim's does and
+    whose compared values do not contradict it, with a verdict recorded on it; the best per draft."""
+    query = select(Claim.id, Claim.draft_id, Claim.fingerprint, Claim.text) \
+        .where(Claim.type == claim.type, Claim.id < claim.id, Claim.revision_id != claim.revision_id,
+               Claim.match_key != claim.match_key)
+    if trigram_index:
+        query = query.where(Claim.text.op("%")(claim.text)) \
+            .order_by(func.similarity(Claim.text, claim.text).desc()).limit(NEAR_CANDIDATES)
+    else:
+        query = query.order_by(Claim.id.desc()).limit(NEAR_SCAN)
+    words = trigrams(claim.text)
+    similar = {}
+    for row in session.execute(query):
+        if row.draft_id == claim.draft_id and row.fingerprint == claim.fingerprint:
+            continue
+        theirs = trigrams(row.text)
+        score = len(words & theirs) / len(words | theirs) if words | theirs else 0.0
+        if score >= NEAR_THRESHOLD:
+            similar[row.id] = (row, score)
+    if not similar:
+        return []
+    # Only the similar ones' sentences and values are read: most candidates fail on their words alone.
+    details = session.execute(select(Claim.id, Claim.sentence, Claim.normalized).where(Claim.id.in_(similar)))
+    scored = [similar[i] for i, sentence, values in details
+              if shares_a_name(sentence, claim.sentence) and not contradicts(claim.type, values or {},
+                                                                               claim.normalized or {})]
+    if not scored:
+        return []
+    latest = latest_verdicts(session, [r.id for r, _ in scored])
+    best: dict[int, tuple[_Earlier, float]] = {}
+    for row, score in sorted(scored, key=lambda x: (-x[1], -x[0].id)):
+        verdict = latest.get(row.id)
+        if verdict is None or verdict.carried_from_id is not None or row.draft_id in best:
+            continue
+        best[row.draft_id] = (_Earlier(row.id, row.draft_id, row.fingerprint, verdict.id,
+                                       verdict.reuse_of_id or verdict.id), score)
+    return list(best.values())[:SHOWN_MATCHES]
+
+
+def contradicts(claim_type: str, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether two claims' values say different things: a value their type compares, present in both, differs
+    (a changed figure is another claim, however alike the sentences)."""
+    names = [n for n in MATCH_FIELDS.get(claim_type, ()) if n not in ("subject", "wording", "entities")]
+    return any(n in a and n in b and _fold(a[n]) != _fold(b[n]) for n in names)
 
 
 def _earlier_by_key(session: Session, keys: set[str], below: int) -> dict[str, list[_Earlier]]:
