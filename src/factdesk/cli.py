@@ -56,6 +56,41 @@ def _redact(url: str) -> str:
         return "<unparseable url>"
 
 
+# --- the fact memory ----------------------------------------------------------------------------
+
+@main.group()
+def memory() -> None:
+    """The fact memory: earlier verdicts matched to claims."""
+
+
+@memory.command("rebuild")
+@click.option("--batch", default=1000, show_default=True, type=click.IntRange(1, 100_000),
+              help="Claims per transaction.")
+@click.option("--restart", is_flag=True, help="Start from the first claim, not where an interrupted run stopped.")
+def memory_rebuild(batch: int, restart: bool) -> None:
+    """Recompute the matches of every stored claim, in batches (after an upgrade, or a change to the matching
+    rules; a changed shelf life needs none). Resumable: each batch commits and is checkpointed, and a run
+    interrupted goes on from its checkpoint when started again."""
+    from .runtime import Runtime
+    from .services.memory import claims_to_rebuild, rebuild_batch
+
+    settings = _settings()
+    settings.ensure_data_dir()
+    checkpoint = settings.data_dir / "memory-rebuild.checkpoint"
+    after = 0 if restart or not checkpoint.exists() else int(checkpoint.read_text().strip() or 0)
+    sessions = Runtime(settings).sessions
+    total, claims, matches = claims_to_rebuild(sessions, after), 0, 0
+    if after:
+        click.echo(f"resuming after claim {after}")
+    with click.progressbar(length=total, label="matching claims", file=sys.stderr) as bar:
+        while (done := rebuild_batch(sessions, after, batch)) is not None:
+            after, claims, matches = done.last_id, claims + done.claims, matches + done.matches
+            checkpoint.write_text(str(after))
+            bar.update(done.claims)
+    checkpoint.unlink(missing_ok=True)
+    click.echo(f"{claims} claims matched again: {matches} exact matches")
+
+
 # --- users and tokens ---------------------------------------------------------------------------
 
 def _service_call(fn):

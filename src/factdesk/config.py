@@ -85,6 +85,38 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
+CLAIM_TYPES = ("date", "money", "quantity", "role", "quote", "attribution", "fact")
+RATINGS = ("accurate", "inaccurate", "misleading", "unverifiable", "not_checkable")
+
+
+def _pairs(env: Mapping[str, str], name: str, keys: tuple[str, ...], example: str) -> dict[str, str]:
+    """A `key=value,key=value` variable, keys from `keys`; empty when unset."""
+    found: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in (env.get(name) or "").split(","))):
+        key, sep, value = item.partition("=")
+        key, value = key.strip().lower(), value.strip()
+        if not sep or key not in keys or not value:
+            raise ConfigError(f"{name} must be comma-separated KEY=VALUE pairs ({example}), KEY one of "
+                              f"{', '.join(keys)}; got {item!r}")
+        found[key] = value
+    return found
+
+
+def _shelf_life(env: Mapping[str, str]) -> tuple[tuple[str, int | None], ...]:
+    """FACTDESK_SHELF_LIFE_DAYS: `role=90,money=400,quote=none` overrides the days a verdict of a type stays
+    fresh enough to reuse (domain.memory.DEFAULT_SHELF_LIFE_DAYS); `none` means forever."""
+    name = "FACTDESK_SHELF_LIFE_DAYS"
+    days: list[tuple[str, int | None]] = []
+    for key, value in _pairs(env, name, CLAIM_TYPES, "role=90,quote=none").items():
+        if value.lower() == "none":
+            days.append((key, None))
+        elif value.isdigit():
+            days.append((key, int(value)))
+        else:
+            raise ConfigError(f"{name}: {key} must be a whole number of days or none, got {value!r}")
+    return tuple(days)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime configuration. Build with `Settings.from_env()`; never at import time."""
@@ -132,6 +164,16 @@ class Settings:
     db_connect_timeout_seconds: int = 5
     # Broker connections each process keeps for publishing tasks (Celery's broker_pool_limit).
     broker_pool_limit: int = 10
+    # The fact memory: per-type overrides of the days a verdict stays reusable (domain.memory).
+    shelf_life_days: tuple[tuple[str, int | None], ...] = ()
+    # ClaimReview: the newsroom that publishes the checks, and the words its readers see for each rating.
+    publisher_name: str = "factdesk"
+    publisher_url: str = ""
+    rating_words: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def shelf_life_overrides(self) -> dict[str, int | None]:
+        return dict(self.shelf_life_days)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -180,6 +222,11 @@ class Settings:
             db_pool_timeout_seconds=pool_timeout,
             db_connect_timeout_seconds=max(2, _int(env, "FACTDESK_DB_CONNECT_TIMEOUT_SECONDS", 5)),
             broker_pool_limit=_positive(env, "FACTDESK_BROKER_POOL_LIMIT", 10),
+            shelf_life_days=_shelf_life(env),
+            publisher_name=(env.get("FACTDESK_PUBLISHER_NAME") or "").strip() or "factdesk",
+            publisher_url=(env.get("FACTDESK_PUBLISHER_URL") or "").strip(),
+            rating_words=tuple(_pairs(env, "FACTDESK_RATING_WORDS", RATINGS, "accurate=True,inaccurate=False")
+                               .items()),
         )
 
     def ensure_data_dir(self) -> None:

@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 
 from ..domain.ratings import Rating, needs_source
 from ..services.storage_limits import MAX_LENGTHS
-from .schemas import HAS_TEXT, MAX_ID, ClaimSchema, SourceSchema, StrictSchema, VerdictSchema
+from .schemas import HAS_TEXT, MAX_ID, ClaimSchema, MatchedClaimSchema, SourceSchema, StrictSchema, VerdictSchema
 
 CLAIM_TYPES = ["date", "money", "quantity", "role", "quote", "attribution", "fact"]
 
@@ -21,6 +21,8 @@ class QueueFilterSchema(StrictSchema):
 
 
 class QueueQuerySchema(QueueFilterSchema):
+    match = fields.String(load_default=None, validate=validate.OneOf(["exact"]), metadata={
+        "description": "exact: only claims with a fresh exact match (an earlier verdict you may reuse)"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100_000))
 
@@ -35,6 +37,15 @@ class QueueDraftSchema(ma.Schema):
 
 class QueueItemSchema(ClaimSchema):
     draft = fields.Nested(QueueDraftSchema)
+    match_count = fields.Integer(allow_none=True, metadata={
+        "description": "How many matches (earlier verdicts) the claim has that you may see; in GET /queue"})
+
+
+class ClaimDetailSchema(MatchedClaimSchema):
+    draft = fields.Nested(QueueDraftSchema)
+    history = fields.List(fields.Nested(VerdictSchema), metadata={
+        "description": "Every verdict on the claim and the claims it continues, newest first"})
+    context = fields.String(metadata={"description": "The claim's paragraph"})
 
 
 class QueuePageSchema(ma.Schema):
@@ -46,18 +57,33 @@ class QueuePageSchema(ma.Schema):
 class VerdictInSchema(StrictSchema):
     class Meta(StrictSchema.Meta):
         # JSON Schema can say "accurate needs a source" only with if/then (OpenAPI 3.1); this document is 3.0.
-        description = "A verdict. `accurate` needs at least one source (422 otherwise)."
+        description = ("A verdict. `accurate` needs at least one source (422 otherwise). With `reuse_of`, the "
+                       "rating and sources are the reused verdict's.")
 
-    rating = fields.String(required=True, validate=validate.OneOf([r.value for r in Rating]), metadata={
+    rating = fields.String(load_default=None, validate=validate.OneOf([r.value for r in Rating]), metadata={
         "description": "accurate (needs a source), inaccurate, misleading, unverifiable (these three block "
-                       "approval) or not_checkable"})
+                       "approval) or not_checkable. Required, except with `reuse_of` (then, if given, the "
+                       "reused verdict's)"})
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20_000))
     sources = fields.List(fields.Nested(SourceSchema), load_default=list, validate=validate.Length(max=50),
                           metadata={"description": "At least one when the rating is `accurate`"})
     correction = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20_000))
+    reuse_of = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID),
+                              metadata={"description": "Reuse a match's verdict (its `verdict_id` in the claim's "
+                                                       "`matches`): its rating and sources are recorded. A stale "
+                                                       "match is refused (409)"})
+    publish = fields.Boolean(load_default=False, metadata={
+        "description": "Publish this check in the draft's ClaimReview export once the draft is approved"})
+
+    @ma.validates_schema
+    def _rating_or_reuse(self, data: dict[str, object], **_: object) -> None:
+        if data.get("rating") is None and data.get("reuse_of") is None:
+            raise ma.ValidationError("a rating is required unless reuse_of names a match", "rating")
 
     @ma.validates_schema
     def _accurate_needs_source(self, data: dict[str, object], **_: object) -> None:
+        if data.get("reuse_of") is not None:
+            return  # the reused verdict's sources are recorded
         if (
             data.get("rating") in {r.value for r in Rating}
             and needs_source(str(data["rating"]))
@@ -143,3 +169,25 @@ class AuditEventSchema(ma.Schema):
 class DocumentGateSchema(GateSchema):
     draft_id = fields.Integer(metadata={"description": "factdesk's id of the document's draft (its desk page: "
                                                       "/desk/drafts/{draft_id})"})
+
+
+def _ld(name: str, field: fields.Field) -> fields.Field:
+    """A JSON-LD keyword (`@type`) as a schema field."""
+    field.attribute = field.data_key = name
+    return field
+
+
+class ClaimReviewSchema(ma.Schema):
+    """A schema.org ClaimReview (JSON-LD), as Google's fact-check markup reads it."""
+
+    context = _ld("@context", fields.String(metadata={"example": "https://schema.org"}))
+    type = _ld("@type", fields.String(metadata={"example": "ClaimReview"}))
+    url = fields.String(metadata={"description": "The article's URL (with #claim-ID) when the CMS gave one"})
+    claimReviewed = fields.String(metadata={"description": "The claim's sentence"})
+    datePublished = fields.String(metadata={"description": "When the check was published (the approval's date)"})
+    author = fields.Dict(metadata={"description": "The newsroom: FACTDESK_PUBLISHER_NAME, FACTDESK_PUBLISHER_URL"})
+    reviewRating = fields.Dict(metadata={
+        "description": "ratingValue (1 false .. 5 true), bestRating 5, worstRating 1, alternateName"})
+    itemReviewed = fields.Dict(metadata={
+        "description": "The Claim: its author (the speaker, where it has one), appearance (the article), "
+                       "datePublished"})

@@ -86,8 +86,11 @@ class DraftClaims(MethodView):
     @blp.doc(security=SECURITY, responses=errors({404: "No draft with that id"}))
     @blp.response(200, ClaimListSchema)
     def get(self, draft_id: int) -> ClaimList:
-        """The current revision's claims in text order, with spans, values, status and latest verdict."""
-        return drafts_service.list_draft_claims(sessions(), draft_id)
+        """The current revision's claims in text order, with spans, values, status, latest verdict and
+        `matches`: earlier verdicts that fit each claim, best first, at most 5 (see GET /claims/{id})."""
+        return drafts_service.list_draft_claims(
+            sessions(), draft_id, actor=current_actor(),
+            shelf_life=current_app.extensions["factdesk"].settings.shelf_life_overrides)
 
 
 @blp.route("/drafts/<int:draft_id>/revisions")

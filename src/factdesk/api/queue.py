@@ -25,7 +25,8 @@ def settings() -> Settings:
 
 
 def queue_filter(args: dict[str, Any]) -> QueueFilter:
-    return QueueFilter(desk=args.get("desk"), type=args.get("type"), draft_id=args.get("draft"))
+    return QueueFilter(desk=args.get("desk"), type=args.get("type"), draft_id=args.get("draft"),
+                       match=args.get("match"))
 
 
 @blp.route("/queue")
@@ -36,9 +37,12 @@ class Queue(MethodView):
     def get(self, args: dict[str, Any]) -> QueuePage:
         """Claims waiting for a checker, most urgent first: draft deadline (none last), then check-worthiness.
 
-        Only claims of each draft's current revision; a claim whose lease ran out is waiting again.
+        Only claims of each draft's current revision; a claim whose lease ran out is waiting again. Each item
+        says how many matches (earlier verdicts on the same claim) it has; `match=exact` lists only the claims
+        with a fresh exact match, which a checker can clear fast by reusing it.
         """
-        return list_queue(sessions(), queue_filter(args), limit=args["limit"], offset=args["offset"])
+        return list_queue(sessions(), queue_filter(args), limit=args["limit"], offset=args["offset"],
+                          actor=current_actor(), shelf_life=settings().shelf_life_overrides)
 
 
 @blp.route("/queue/lease")

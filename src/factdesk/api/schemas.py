@@ -173,8 +173,32 @@ class VerdictSchema(ma.Schema):
     checker_id = fields.Integer(allow_none=True)
     checker = fields.String(allow_none=True)
     carried_over = fields.Boolean()
+    reuse_of = fields.Integer(allow_none=True, metadata={
+        "description": "The verdict first checked, when this one reuses a match's (the fact memory)"})
+    publish = fields.Boolean(metadata={"description": "In the draft's ClaimReview export once approved"})
     created_at = fields.DateTime()
     time = fields.DateTime(metadata={"description": "When the verdict was recorded"})
+
+
+class MatchSchema(ma.Schema):
+    kind = fields.String(metadata={"description": "exact (same type and values) or near (similar text, shared "
+                                                  "entities)", "enum": ["exact", "near"]})
+    similarity = fields.Float(metadata={"description": "1.0 for an exact match"})
+    stale = fields.Boolean(metadata={"description": "Past its type's shelf life: shown, never reusable"})
+    reusable = fields.Boolean(metadata={"description": "May be reused: POST /claims/{id}/verdicts with reuse_of"})
+    fresh_until = fields.DateTime(allow_none=True, metadata={"description": "When it goes stale; null: never"})
+    claim_id = fields.Integer(metadata={"description": "The earlier claim"})
+    claim_text = fields.String()
+    claim_type = fields.String()
+    draft_id = fields.Integer()
+    draft_title = fields.String(allow_none=True)
+    verdict_id = fields.Integer(metadata={"description": "The earlier claim's latest verdict: pass it as reuse_of"})
+    rating = fields.String()
+    note = fields.String(allow_none=True)
+    sources = fields.List(fields.Dict())
+    checker_id = fields.Integer(allow_none=True)
+    checker = fields.String(allow_none=True)
+    date = fields.DateTime(metadata={"description": "When it was checked"})
 
 
 class ClaimSchema(ma.Schema):
@@ -198,10 +222,15 @@ class ClaimSchema(ma.Schema):
     verdict = fields.Nested(VerdictSchema, allow_none=True)
 
 
+class MatchedClaimSchema(ClaimSchema):
+    matches = fields.List(fields.Nested(MatchSchema), metadata={
+        "description": "Earlier verdicts that fit the claim, best first, at most 5 (the fact memory)"})
+
+
 class ClaimListSchema(ma.Schema):
     draft_id = fields.Integer()
     revision = fields.Nested(RevisionSchema, allow_none=True)
-    items = fields.List(fields.Nested(ClaimSchema))
+    items = fields.List(fields.Nested(MatchedClaimSchema))
 
 
 class WebhookSaveResultSchema(ma.Schema):

@@ -3,7 +3,7 @@
 from .approvals import Approval
 from .audit import AuditEvent
 from .base import Base, utcnow
-from .claims import Claim, Verdict
+from .claims import Claim, ClaimMatch, Verdict
 from .drafts import Draft, Integration, Revision
 from .outbox import OutboxJob
 from .publications import Publication
@@ -16,6 +16,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Claim",
+    "ClaimMatch",
     "CmsInboxItem",
     "CmsSave",
     "Draft",

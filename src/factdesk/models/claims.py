@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -40,6 +40,9 @@ class Claim(Base):
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The claim of the previous revision this one continues (same fingerprint) or replaces (changed wording).
     previous_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"))
+    # The fact memory's key: a hash of the type and the values that say what the claim asserts
+    # (services.memory.match_key). Claims of other drafts with the same key are its exact matches.
+    match_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -55,6 +58,8 @@ class Claim(Base):
               postgresql_where=sql(WAITING), sqlite_where=sql(WAITING)),
         Index("ix_claims_waiting_desk", "draft_desk", "draft_deadline", sql("score DESC"), "id",
               postgresql_where=sql(WAITING), sqlite_where=sql(WAITING)),
+        # The memory looks a new claim's key up among every stored claim's.
+        Index("ix_claims_match_key", "match_key", "id"),
     )
 
 
@@ -71,6 +76,35 @@ class Verdict(Base):
     correction: Mapped[str | None] = mapped_column(Text)
     checker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("verdicts.id"))
+    # A checker's reuse of another claim's verdict (the fact memory): the verdict first checked, whose date
+    # the reuse keeps for its shelf life.
+    reuse_of_id: Mapped[int | None] = mapped_column(ForeignKey("verdicts.id"))
+    # Marked by the checker for the newsroom's ClaimReview export once the draft is approved.
+    publish: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (Index("ix_verdicts_claim_id", "claim_id", "id"),)
+
+
+class ClaimMatch(Base):
+    """An earlier verdict that fits a claim (services.memory): shown to the checker, never applied by itself.
+
+    `verdict_id` is the earlier claim's latest verdict, kept current when it is superseded.
+    """
+
+    __tablename__ = "claim_matches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    earlier_claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    verdict_id: Mapped[int] = mapped_column(ForeignKey("verdicts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    similarity: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("claim_id", "earlier_claim_id", name="uq_claim_matches_claim_id_earlier_claim_id"),
+        # A superseding verdict finds the matches that show the verdict it supersedes.
+        Index("ix_claim_matches_verdict_id", "verdict_id"),
+        Index("ix_claim_matches_earlier_claim_id", "earlier_claim_id"),
+    )

@@ -95,6 +95,7 @@ def _continue_claim(session: Session, old: Claim, new: Claim, verdict: Verdict |
         carried = Verdict(
             claim_id=new.id, rating=verdict.rating, note=verdict.note, sources=list(verdict.sources or []),
             correction=verdict.correction, checker_id=verdict.checker_id, carried_from_id=verdict.id,
+            reuse_of_id=verdict.reuse_of_id, publish=verdict.publish,
         )
         session.add(carried)
         new.status = next_claim_status(new.status, ClaimStatus.VERDICT)

@@ -7,6 +7,7 @@ claim comes from `domain.desk.decide_claim_action`: these pages hold no rule of 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,6 +24,7 @@ from ..models import Claim, Draft, Revision, Verdict, utcnow
 from .authors import draft_authors, not_written_by, written_by
 from .claims_access import situation
 from .errors import Forbidden, NotFound
+from .memory import claims_matches
 from .queue import QueueFilter, waiting_claims
 from .queue_counts import Counted, QueueCount, QueueCounter, count_waiting
 from .read_models import ClaimView, VerdictView, claim_view, draft_brief, user_names, verdict_view
@@ -149,8 +151,10 @@ class ClaimDesk:
     record_refusal: str | None  # why the actor may not record a verdict now
 
 
-def load_claim_desk(sessions: Sessions, actor: Actor, claim_id: int, *, now: datetime | None = None) -> ClaimDesk:
-    """One claim for the claim page, in six queries (read only). Raises NotFound."""
+def load_claim_desk(sessions: Sessions, actor: Actor, claim_id: int, *, now: datetime | None = None,
+                    shelf_life: Mapping[str, int | None] | None = None) -> ClaimDesk:
+    """One claim for the claim page and GET /claims/{id}, with its matches (services.memory; `shelf_life`
+    overrides the days they stay reusable), in ten queries (read only). Raises NotFound."""
     now = now or utcnow()
     with unit_of_work(sessions) as session:
         found = session.execute(
@@ -172,8 +176,9 @@ def load_claim_desk(sessions: Sessions, actor: Actor, claim_id: int, *, now: dat
         allowed = {a: _refusal(a, actor, seen, now) for a in ClaimAction if a != ClaimAction.LEASE}
         status = effective_status(claim.status, claim.lease_expires_at, now)
         latest = history[0].verdict if history and history[0].this_claim else None
+        matches = claims_matches(session, actor, [claim.id], now, shelf_life).get(claim.id, [])
         return ClaimDesk(
-            claim=claim_view(claim, latest, draft_brief(draft)),
+            claim=claim_view(claim, latest, draft_brief(draft), matches),
             status=status,
             revision=number,
             current=claim.revision_id == draft.current_revision_id,

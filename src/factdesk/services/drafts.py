@@ -5,7 +5,9 @@ Each function is one unit of work on the caller's session factory and returns re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -14,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from ..db import Sessions, unit_of_work
 from ..domain.actors import Actor
-from ..models import Claim, Draft, Revision
+from ..models import Claim, Draft, Revision, utcnow
 from .errors import NotFound
+from .memory import claims_matches
 from .read_models import (
     DraftClaims,
     DraftPage,
@@ -88,8 +91,12 @@ def list_drafts(
         return DraftPage(draft_views(session, items), total, limit, offset)
 
 
-def list_draft_claims(sessions: Sessions, draft_id: int) -> DraftClaims:
-    """The current revision's claims in text order, each with its latest verdict. Raises NotFound."""
+def list_draft_claims(
+    sessions: Sessions, draft_id: int, *, actor: Actor | None = None,
+    shelf_life: Mapping[str, int | None] | None = None, now: datetime | None = None,
+) -> DraftClaims:
+    """The current revision's claims in text order, each with its latest verdict and, given the `actor` who
+    reads them, the matches they may see (services.memory). Raises NotFound."""
     with unit_of_work(sessions) as session:
         draft = find_draft(session, draft_id)
         if draft.current_revision_id is None:
@@ -98,7 +105,11 @@ def list_draft_claims(sessions: Sessions, draft_id: int) -> DraftClaims:
         claims = list(session.scalars(
             select(Claim).where(Claim.revision_id == draft.current_revision_id).order_by(Claim.start, Claim.id)
         ))
-        return DraftClaims(draft.id, revision_view(revision), claim_views(session, claims))
+        views = claim_views(session, claims)
+        if actor is not None:
+            found = claims_matches(session, actor, [c.id for c in claims], now or utcnow(), shelf_life)
+            views = [replace(v, matches=found.get(v.id, [])) for v in views]
+        return DraftClaims(draft.id, revision_view(revision), views)
 
 
 def list_revisions(sessions: Sessions, draft_id: int) -> list[RevisionView]:

@@ -15,7 +15,7 @@ from ..domain.actors import SYSTEM
 from ..domain.states import ClaimStatus, status_once_extracted
 from ..extraction import Extraction, extract
 from ..models import Claim, Draft, Revision, utcnow
-from . import audit, outbox
+from . import audit, memory, outbox
 from .carryover import carry_over_claims
 from .revisions import EXTRACT_TASK
 
@@ -111,11 +111,15 @@ def store_claims(session: Session, revision_id: int, result: Extraction) -> str:
         )
         for c in result.claims
     ]
+    memory.set_match_keys(claims)  # before the insert: no second write of each claim
     session.add_all(claims)
     revision.extracted_at = utcnow()
     session.flush()
     # Unchanged claims keep their verdicts, changed ones reopen, removed ones retire (services.carryover).
     carried = carry_over_claims(session, revision, claims)
+    # Earlier verdicts that fit these claims, shown beside them (services.memory): stored with the claims, so a
+    # claim is never listed without its matches and a rerun of the job, finding the claims stored, adds none.
+    matched = memory.remember_claims(session, claims, new=True)
     if draft.current_revision_id == revision.id:
         before = draft.status
         draft.status = status_once_extracted(draft.status, [c.status for c in claims])
@@ -123,6 +127,6 @@ def store_claims(session: Session, revision_id: int, result: Extraction) -> str:
             session, SYSTEM, "revision.extracted", draft_id=draft.id, revision_id=revision.id,
             before={"status": before}, after={"status": draft.status, "claims": len(claims),
                                               "carried": carried.carried, "changed": carried.changed,
-                                              "removed": carried.removed},
+                                              "removed": carried.removed, "matched": matched},
         )
     return "stored"

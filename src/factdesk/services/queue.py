@@ -6,7 +6,8 @@ given and returns read models (a claim as `ClaimView`, with its draft's `DraftBr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from types import SimpleNamespace
@@ -33,14 +34,14 @@ from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from ..db import Sessions, unit_of_work
-from ..domain.actors import Actor
+from ..domain.actors import SYSTEM, Actor
 from ..domain.desk import ClaimAction, ClaimSituation, Refusal, decide_claim_action
 from ..domain.roles import Permission, authors_of
 from ..domain.states import ClaimStatus, DraftStatus
 from ..models import AuditEvent, Claim, Draft, User, utcnow
 from ..models.base import JSONType, UTCDateTime
 from ..models.claims import WAITING
-from . import audit
+from . import audit, memory
 from .authors import not_written_by
 from .claims_access import decide_on_claim, end_expired_lease, lock_claim, move_lease, refusal_error
 from .errors import Conflict, Forbidden
@@ -52,6 +53,7 @@ class QueueFilter:
     desk: str | None = None
     type: str | None = None
     draft_id: int | None = None
+    match: str | None = None  # "exact": only claims with a fresh exact match (GET /queue; services.memory)
 
 
 def _const(value: str) -> Any:
@@ -108,11 +110,22 @@ def list_queue(
     limit: int = 50,
     offset: int = 0,
     now: datetime | None = None,
+    actor: Actor | None = None,
+    shelf_life: Mapping[str, int | None] | None = None,
 ) -> QueuePage:
-    """One page of waiting claims with their drafts, most urgent first, in one query (read only)."""
-    query = waiting_claims(now or utcnow(), filters).limit(limit).offset(offset)
+    """One page of waiting claims with their drafts, most urgent first, in one query (read only); given the
+    `actor` reading it, each with how many matches they may see (one more query). `filters.match` "exact"
+    keeps the claims with a fresh exact match the actor may see (`shelf_life`: per-type overrides)."""
+    now = now or utcnow()
+    query = waiting_claims(now, filters).limit(limit).offset(offset)
+    if filters.match == "exact":
+        query = query.where(memory.has_fresh_exact_match(actor or SYSTEM, now, shelf_life))
     with unit_of_work(sessions) as session:
-        items = [claim_view(claim, None, draft_brief(draft)) for claim, draft in session.execute(query)]
+        rows = session.execute(query).all()
+        counts = memory.match_counts(session, actor, [c.id for c, _ in rows]) if actor is not None else None
+        items = [claim_view(claim, None, draft_brief(draft)) for claim, draft in rows]
+    if counts is not None:
+        items = [replace(i, match_count=counts.get(i.id, 0)) for i in items]
     return QueuePage(items, limit, offset)
 
 

@@ -92,10 +92,35 @@ class VerdictView:
     checker: str | None
     carried_over: bool
     created_at: datetime
+    reuse_of: int | None  # the verdict first checked, when a checker reused it (the fact memory)
+    publish: bool  # marked for the ClaimReview export
 
     @property
     def time(self) -> datetime:
         return self.created_at
+
+
+@dataclass(frozen=True)
+class MatchView:
+    """An earlier verdict that fits a claim (services.memory): the earlier claim, its draft, the verdict."""
+
+    kind: str  # exact | near
+    similarity: float
+    stale: bool  # past its type's shelf life: shown, never offered for reuse
+    reusable: bool
+    fresh_until: datetime | None  # None: never stale
+    claim_id: int
+    claim_text: str
+    claim_type: str
+    draft_id: int
+    draft_title: str | None
+    verdict_id: int
+    rating: str
+    note: str | None
+    sources: list[dict[str, Any]]
+    checker_id: int | None
+    checker: str | None
+    date: datetime  # when it was checked (a reuse: when the verdict it reused was)
 
 
 @dataclass(frozen=True)
@@ -130,6 +155,8 @@ class ClaimView:
     previous_claim_id: int | None
     verdict: VerdictView | None = None
     draft: DraftBrief | None = None  # set where the claim is shown outside its draft (the queue, a lease)
+    matches: list[MatchView] | None = None  # set where the reader asked for them (services.memory)
+    match_count: int | None = None  # set in the queue: how many matches the claim has
 
 
 @dataclass(frozen=True)
@@ -246,17 +273,19 @@ def verdict_view(verdict: Verdict, names: dict[int, str]) -> VerdictView:
         correction=verdict.correction, checker_id=verdict.checker_id,
         checker=names.get(verdict.checker_id) if verdict.checker_id else None,
         carried_over=verdict.carried_from_id is not None, created_at=verdict.created_at,
+        reuse_of=verdict.reuse_of_id, publish=bool(verdict.publish),
     )
 
 
-def claim_view(claim: Claim | Any, verdict: VerdictView | None = None, draft: DraftBrief | None = None) -> ClaimView:
+def claim_view(claim: Claim | Any, verdict: VerdictView | None = None, draft: DraftBrief | None = None,
+               matches: list[MatchView] | None = None) -> ClaimView:
     """A claim (an ORM row, or any row with the same fields) as a plain view."""
     return ClaimView(
         id=claim.id, draft_id=claim.draft_id, revision_id=claim.revision_id, type=claim.type, start=claim.start,
         end=claim.end, spans=claim.spans, text=claim.text, sentence=claim.sentence, normalized=claim.normalized,
         score=claim.score, reasons=claim.reasons, fingerprint=claim.fingerprint, status=claim.status,
         leased_by_id=claim.leased_by_id, lease_expires_at=claim.lease_expires_at,
-        previous_claim_id=claim.previous_claim_id, verdict=verdict, draft=draft,
+        previous_claim_id=claim.previous_claim_id, verdict=verdict, draft=draft, matches=matches,
     )
 
 

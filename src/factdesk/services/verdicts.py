@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from ..domain.desk import ClaimAction
 from ..domain.ratings import Rating, blocks, needs_source
 from ..domain.states import status_after_verdict
 from ..models import Claim, Verdict, utcnow
-from . import audit, notifications
+from . import audit, memory, notifications
 from .approvals import gate_detail, gate_for_current
 from .claims_access import decide_on_claim, lease_state, lock_claim
 from .errors import Invalid
@@ -23,10 +24,12 @@ from .read_models import VerdictView, latest_verdicts, user_names, verdict_view
 
 @dataclass(frozen=True)
 class VerdictInput:
-    rating: str
+    rating: str | None  # None only with `reuse_of`: the reused verdict's rating
     note: str | None = None
     sources: list[dict[str, Any]] = field(default_factory=list)  # {url, title, accessed_at (ISO string)}
     correction: str | None = None
+    reuse_of: int | None = None  # a match's verdict id: its rating and sources are recorded (services.memory)
+    publish: bool = False  # include it in the draft's ClaimReview export once approved
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class RecordedVerdict(VerdictView):
 
 def validate_verdict(data: VerdictInput) -> None:
     """Raises Invalid for an unknown rating, or `accurate` without a source."""
+    if data.rating is None:
+        raise Invalid("a rating is required", details={"rating": ["required unless reuse_of names a match"]})
     try:
         Rating(data.rating)
     except ValueError:
@@ -53,21 +58,30 @@ def validate_verdict(data: VerdictInput) -> None:
 
 
 def record_verdict(
-    sessions: Sessions, actor: Actor, claim_id: int, data: VerdictInput, *, now: datetime | None = None
+    sessions: Sessions, actor: Actor, claim_id: int, data: VerdictInput, *, now: datetime | None = None,
+    shelf_life: Mapping[str, int | None] | None = None,
 ) -> RecordedVerdict:
     """Record a verdict; it supersedes the claim's previous one (both are kept) and ends the lease.
 
     Only the lease holder, or an editor while nobody else holds a live lease, may record one; never the
     draft's author. The draft becomes `cleared` once every current claim has a verdict; a verdict that
-    blocks an approved draft's open gate closes it (back to `cleared`). Raises NotFound, Invalid,
-    Forbidden, Conflict (superseded revision, lease held by someone else, no lease). Not safe to repeat:
-    each call records one more verdict (an editor's second call supersedes the first).
+    blocks an approved draft's open gate closes it (back to `cleared`). With `reuse_of`, the verdict takes the
+    rating and sources of that match's verdict (a rating given must be the same) under the same rules, and is
+    audited as `verdict.reused`; `shelf_life` overrides the days a match stays reusable. Raises NotFound,
+    Invalid (also: not a match of the claim), Forbidden, Conflict (superseded revision, lease held by someone
+    else, no lease, a stale or superseded match). Not safe to repeat: each call records one more verdict (an
+    editor's second call supersedes the first).
     """
     now = now or utcnow()
-    validate_verdict(data)
+    if data.reuse_of is None:
+        validate_verdict(data)
     with unit_of_work(sessions) as session:
         claim, draft = lock_claim(session, claim_id, with_draft=True)
         target = decide_on_claim(session, ClaimAction.RECORD_VERDICT, actor, claim, draft, now)
+        reused = None
+        if data.reuse_of is not None:
+            reused = memory.reusable_verdict(session, actor, claim, data.reuse_of, now, shelf_life)
+            data = _reusing(data, reused)
         gate_was_open = gate_for_current(session, draft).publishable
         previous = latest_verdicts(session, [claim.id]).get(claim.id)
         verdict = Verdict(
@@ -77,6 +91,9 @@ def record_verdict(
             sources=list(data.sources),
             correction=data.correction,
             checker_id=actor.id,
+            # A reuse names the verdict first checked, whose date its shelf life counts from.
+            reuse_of_id=(reused.reuse_of_id or reused.id) if reused else None,
+            publish=data.publish,
             created_at=now,
         )
         session.add(verdict)
@@ -90,7 +107,7 @@ def record_verdict(
         audit.record(
             session,
             actor,
-            "verdict.recorded",
+            "verdict.reused" if reused else "verdict.recorded",
             draft_id=draft.id,
             revision_id=claim.revision_id,
             claim_id=claim.id,
@@ -101,8 +118,10 @@ def record_verdict(
                 "rating": verdict.rating,
                 "sources": len(verdict.sources),
                 "correction": verdict.correction is not None,
+                **({"reuse_of": reused.id, "reused_claim_id": reused.claim_id} if reused else {}),
             },
         )
+        memory.follow_superseded(session, previous, verdict)
 
         gate_open = gate_for_current(session, draft).publishable
         statuses = list(session.scalars(select(Claim.status).where(Claim.revision_id == draft.current_revision_id)))
@@ -134,3 +153,17 @@ def record_verdict(
             claim_status=claim.status,
             draft_status=draft.status,
         )
+
+
+def _reusing(data: VerdictInput, reused: Verdict) -> VerdictInput:
+    """The verdict input for a reuse: the reused verdict's rating and sources, the checker's own note (else the
+    reused one's) and correction. Raises Invalid when the checker gave another rating."""
+    if data.rating is not None and data.rating != reused.rating:
+        raise Invalid(
+            f"reuse_of names a {reused.rating!r} verdict, and the rating given is {data.rating!r}",
+            details={"rating": [f"must be {reused.rating!r} (the reused verdict's) or left out"]},
+        )
+    reusing = replace(data, rating=reused.rating, sources=list(reused.sources or []),
+                      note=data.note if data.note is not None else reused.note)
+    validate_verdict(reusing)
+    return reusing

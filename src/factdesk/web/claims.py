@@ -51,6 +51,21 @@ def claim_verdict(claim_id: int) -> ResponseReturnValue:
     return redirect(url_for("desk.claim", claim_id=recorded.claim_id, recorded=1))
 
 
+@blp.post("/claims/<int:claim_id>/reuse")
+def claim_reuse(claim_id: int) -> ResponseReturnValue:
+    """Reuse a match's verdict (the fact memory), by the API's rules; a refusal (stale, superseded, no lease)
+    comes back on the page."""
+    reuse_of = request.form.get("reuse_of", "")
+    if not reuse_of.isdigit():
+        return _page(claim_id, _blank_form(), message="Choose a verdict to reuse.", status=422)
+    try:
+        recorded = record_verdict(sessions(), current_actor(), claim_id, VerdictInput(rating=None,
+                                  reuse_of=int(reuse_of)), shelf_life=settings().shelf_life_overrides)
+    except ServiceError as err:
+        return _page(claim_id, _blank_form(), message=_sentence(err.message), status=err.status)
+    return redirect(url_for("desk.claim", claim_id=recorded.claim_id, recorded=1))
+
+
 @blp.post("/claims/<int:claim_id>/renew")
 def claim_renew(claim_id: int) -> ResponseReturnValue:
     try:
@@ -76,7 +91,7 @@ def claim_release(claim_id: int) -> ResponseReturnValue:
 def _page(claim_id: int, form: dict[str, Any], *, errors: dict[str, str] | None = None,
           message: str | None = None, status: int = 200) -> ResponseReturnValue:
     try:
-        view = load_claim_desk(sessions(), current_actor(), claim_id)
+        view = load_claim_desk(sessions(), current_actor(), claim_id, shelf_life=settings().shelf_life_overrides)
     except ServiceError as err:
         return render_template("error.html", title="Claim", message=_sentence(err.message)), err.status
     return render_template(

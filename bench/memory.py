@@ -1,0 +1,223 @@
+"""The fact memory's cost: matching a revision of 30 claims against a million stored verdicts (issue 14).
+
+Builds the schema by migrations in the given database (dropping what was there: give it a database of its own),
+bulk-loads `--verdicts` claims with one verdict each (one draft per 30 claims, match keys drawn so that a key
+recurs across a few drafts, as a desk's recurring titles and figures do), then times
+`services.memory.remember_claims` for a new revision of 30 claims, a third of whose keys are stored already:
+what matching adds to storing an extraction. Each round runs in a transaction rolled back after it. Prints
+p50/p99 and the candidate lookup's EXPLAIN (ANALYZE) plan.
+
+    createdb -h 127.0.0.1 -U postgres factdesk_bench_memory
+    python bench/memory.py --url postgresql+psycopg://postgres@127.0.0.1:5432/factdesk_bench_memory
+    python bench/memory.py --url sqlite:////tmp/memory-bench.sqlite --verdicts 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import statistics
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.orm import Session
+
+from factdesk.migrate import upgrade
+from factdesk.models import Claim, Draft, Revision, Verdict
+from factdesk.services.memory import set_match_keys, store_matches
+
+PER_DRAFT = 30
+TYPES = ["date", "money", "quantity", "role", "quote", "attribution", "fact"]
+DISTINCT_KEYS = 4  # verdicts per distinct key, on average: a claim checked in about four drafts
+
+
+def key_of(n: int) -> str:
+    return hashlib.sha256(f"key-{n}".encode()).hexdigest()
+
+
+def reset(url: str) -> None:
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite" and engine.url.database:
+        Path(engine.url.database).unlink(missing_ok=True)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    upgrade(url)
+
+
+def load(url: str, verdicts: int) -> None:
+    """`verdicts` claims in `verdicts / 30` drafts, each claim with one verdict and a match key."""
+    engine = create_engine(url)
+    drafts = -(-verdicts // PER_DRAFT)
+    keys = max(1, verdicts // DISTINCT_KEYS)
+    with engine.begin() as conn:
+        now = datetime.now(UTC)
+        conn.execute(text("INSERT INTO users (id, name, role, created_at) VALUES (1, 'bench', 'editor', :now)"),
+                     {"now": now})
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"""
+INSERT INTO drafts (id, source, status, desk, author_id, created_at, updated_at)
+    SELECT g, 'api', 'cleared', 'politics', 1, now(), now() FROM generate_series(1, {drafts}) g;
+INSERT INTO revisions (id, draft_id, number, body, format, text, content_hash, created_by_id, created_at, extracted_at)
+    SELECT g, g, 1, 'x', 'text', 'x', md5(g::text), 1, now(), now() FROM generate_series(1, {drafts}) g;
+UPDATE drafts SET current_revision_id = id;
+INSERT INTO claims (id, draft_id, revision_id, type, start, "end", spans, text, sentence, normalized, score, reasons,
+                    fingerprint, status, draft_desk, match_key, created_at, updated_at)
+    SELECT g, 1 + (g - 1) / {PER_DRAFT}, 1 + (g - 1) / {PER_DRAFT}, (ARRAY{TYPES!r})[1 + g % 7], 0, 1, '[[0, 1]]',
+           'x', 'x', '{{}}', 0.5, '[]', md5(g::text), 'verdict', 'politics',
+           encode(sha256(('key-' || ((g::bigint * 7919) % {keys}))::bytea), 'hex'), now(), now()
+    FROM generate_series(1, {verdicts}) g;
+INSERT INTO verdicts (claim_id, rating, sources, checker_id, publish, created_at)
+    SELECT g, 'accurate', '[]', 1, false, now() - (g % 400) * interval '1 day' FROM generate_series(1, {verdicts}) g;
+SELECT setval('drafts_id_seq', {drafts}), setval('revisions_id_seq', {drafts}), setval('claims_id_seq', {verdicts});
+"""))
+        else:
+            _load_sqlite(conn, drafts, verdicts, keys)
+    engine.dispose()
+    vacuum(url)
+
+
+def vacuum(url: str, table: str = "") -> None:
+    engine = create_engine(url)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"VACUUM (ANALYZE) {table}"))
+        else:
+            conn.execute(text("VACUUM"))
+            conn.execute(text("ANALYZE"))
+    engine.dispose()
+
+
+def _load_sqlite(conn, drafts: int, verdicts: int, keys: int) -> None:  # type: ignore[no-untyped-def]
+    now = datetime.now(UTC).isoformat(sep=" ")
+    conn.execute(text("INSERT INTO drafts (id, source, status, desk, author_id, current_revision_id, created_at, "
+                      "updated_at) VALUES (:id, 'api', 'cleared', 'politics', 1, :id, :now, :now)"),
+                 [{"id": d, "now": now} for d in range(1, drafts + 1)])
+    conn.execute(text("INSERT INTO revisions (id, draft_id, number, body, format, text, content_hash, created_by_id, "
+                      "created_at, extracted_at) VALUES (:id, :id, 1, 'x', 'text', 'x', :h, 1, :now, :now)"),
+                 [{"id": d, "h": str(d), "now": now} for d in range(1, drafts + 1)])
+    conn.execute(text("INSERT INTO claims (id, draft_id, revision_id, type, start, \"end\", spans, text, sentence, "
+                      "normalized, score, reasons, fingerprint, status, draft_desk, match_key, created_at, updated_at) "
+                      "VALUES (:id, :d, :d, :t, 0, 1, '[[0, 1]]', 'x', 'x', '{}', 0.5, '[]', :fp, 'verdict', "
+                      "'politics', :k, :now, :now)"),
+                 [{"id": g, "d": 1 + (g - 1) // PER_DRAFT, "t": TYPES[g % 7], "fp": str(g),
+                   "k": key_of((g * 7919) % keys), "now": now} for g in range(1, verdicts + 1)])
+    conn.execute(text("INSERT INTO verdicts (claim_id, rating, sources, checker_id, publish, created_at) "
+                      "VALUES (:id, 'accurate', '[]', 1, 0, :now)"), [{"id": g, "now": now}
+                                                                     for g in range(1, verdicts + 1)])
+
+
+def new_revision(session: Session, verdicts: int, round_: int) -> list[Claim]:
+    """A new draft's revision of 30 claims (not yet inserted): 10 with keys stored already, the rest new."""
+    keys = max(1, verdicts // DISTINCT_KEYS)
+    draft = Draft(source="bench", external_id=f"r{round_}", status="extracting", desk="politics", author_id=1)
+    session.add(draft)
+    session.flush()
+    revision = Revision(draft_id=draft.id, number=1, body="x", format="text", text="x", content_hash="h",
+                        created_by_id=1)
+    session.add(revision)
+    session.flush()
+    claims = []
+    for i in range(PER_DRAFT):
+        stored = i % 3 == 0
+        claims.append(Claim(draft_id=draft.id, revision_id=revision.id, type=TYPES[i % 7], start=i, end=i + 1,
+                            spans=[[i, i + 1]], text=f"claim {round_} {i}", sentence=f"Claim {round_} {i}.",
+                            normalized={"n": i}, score=0.5, reasons=[], fingerprint=f"r{round_}-{i}",
+                            status="open", draft_desk="politics"))
+        # A stored key, or one no claim has (each revision's own: the rounds' rolled-back rows stay in the
+        # index until a vacuum, and must not pile up on a few keys).
+        claims[-1]._bench_key = key_of((round_ * 31 + i) % keys) if stored else key_of(-1 - round_ * 31 - i)  # type: ignore[attr-defined]
+    return claims
+
+
+def time_rounds(url: str, verdicts: int, rounds: int) -> tuple[list[float], list[float]]:
+    """Milliseconds `remember_claims` takes per 30-claim revision: computing the keys, then the lookup and the
+    matches' insert, with a third of the keys set to stored ones (as if those claims had been checked before);
+    and of that, the milliseconds spent waiting on the database's answers (what a busy CPU inflates least)."""
+    engine = create_engine(url)
+    took, waited = [], []
+    in_db = [0.0]
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _sent(conn, *_: object) -> None:  # type: ignore[no-untyped-def]
+        conn.info["sent"] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _answered(conn, *_: object) -> None:  # type: ignore[no-untyped-def]
+        in_db[0] += time.perf_counter() - conn.info["sent"]
+
+    for r in range(rounds + 5):
+        if r and r % 25 == 0:
+            # Each round's rows are rolled back, but stay in the indexes until a vacuum: left there, they
+            # would be found by the next rounds' lookups as no committed claim is.
+            vacuum(url, "claims")
+        with Session(engine) as session, session.begin():
+            claims = new_revision(session, verdicts, r)
+            # As services.extraction.store_claims does: the keys are set before the claims are inserted.
+            start = time.perf_counter()
+            set_match_keys(claims)
+            keyed = time.perf_counter() - start
+            for c in claims:
+                c.match_key = c._bench_key  # type: ignore[attr-defined]
+            session.add_all(claims)
+            session.flush()  # storing the claims is the extraction's own cost, not the memory's
+            in_db[0], start = 0.0, time.perf_counter()
+            store_matches(session, claims, new=True)
+            elapsed = (keyed + time.perf_counter() - start) * 1000
+            if r >= 5:  # the first rounds warm the caches
+                took.append(elapsed)
+                waited.append(in_db[0] * 1000)
+            session.rollback()
+    engine.dispose()
+    return took, waited
+
+
+def explain(url: str, verdicts: int) -> str:
+    """The plans of the two lookups (services.memory._earlier_by_key) for ten stored keys."""
+    engine = create_engine(url)
+    keys = [key_of(k) for k in range(10)]
+    claims = select(Claim.id).where(Claim.match_key.in_(keys), Claim.id < verdicts + 1)
+    prefix = "EXPLAIN (ANALYZE, BUFFERS)" if engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN"
+    plans = []
+    with engine.connect() as conn:
+        ids = list(conn.scalars(claims))
+        newest = select(func.max(Verdict.id)).where(Verdict.claim_id.in_(ids)).group_by(Verdict.claim_id)
+        for query in (claims, select(Verdict).where(Verdict.id.in_(newest))):
+            compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
+            rows = conn.execute(text(f"{prefix} {compiled}")).all()
+            plans.append("\n".join(str(r[0]) if len(r) == 1 else str(r[-1]) for r in rows))
+    engine.dispose()
+    return "\n--\n".join(plans)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True, help="a database of the benchmark's own: its tables are dropped")
+    parser.add_argument("--verdicts", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--skip-load", action="store_true", help="reuse the data of a previous run")
+    args = parser.parse_args()
+    if not args.skip_load:
+        started = time.perf_counter()
+        reset(args.url)
+        load(args.url, args.verdicts)
+        print(f"loaded {args.verdicts:,} claims with verdicts in {time.perf_counter() - started:.0f} s")
+    else:
+        vacuum(args.url)  # the rows an earlier run rolled back
+    took, waited = time_rounds(args.url, args.verdicts, args.rounds)
+    for label, values in (("remember_claims", took), ("  of which waiting on the database", waited)):
+        values.sort()
+        p99 = values[min(len(values) - 1, round(0.99 * len(values)) - 1)]
+        print(f"{label}, 30 claims vs {args.verdicts:,} verdicts, {len(values)} rounds: "
+              f"p50 {statistics.median(values):.2f} ms, p99 {p99:.2f} ms, max {values[-1]:.2f} ms")
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(explain(args.url, args.verdicts))
+
+
+if __name__ == "__main__":
+    main()

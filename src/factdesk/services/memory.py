@@ -1,0 +1,401 @@
+"""The fact memory: what the desk checked before, matched to each newly stored claim, shown and never applied.
+
+When a revision's claims are stored (services.extraction.store_claims, in the same unit of work: a claim is
+never in the queue without its matches, and a rerun of the job stores nothing twice because the claims are
+stored once), each claim gets a match key (domain.memory's values for its type, folded) and a `ClaimMatch` row
+for every earlier claim with the same key that has a verdict: one per draft (its newest such claim), from other
+drafts and from this draft's earlier revisions. The same claim continuing in the next revision of its own draft
+(same fingerprint) is services.carryover's business, and not matched here.
+
+A match points at the earlier claim's latest verdict and follows it when a checker supersedes it
+(`follow_superseded`, called by services.verdicts). Whether it is fresh is decided when it is read, from the
+verdict's check date and its type's shelf life, so a changed shelf life needs no rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, or_, select, text, true, update
+from sqlalchemy.orm import Session, aliased
+
+from ..db import Sessions, unit_of_work
+from ..domain.actors import Actor
+from ..domain.memory import (
+    DEFAULT_SHELF_LIFE_DAYS,
+    MATCH_FIELDS,
+    NEAR_THRESHOLD,
+    NEAR_TYPES,
+    SHOWN_MATCHES,
+    MatchKind,
+    fresh_until,
+    match_values,
+    may_see_match,
+    shares_a_name,
+    trigrams,
+)
+from ..domain.memory import shelf_life as shelf_life_of
+from ..extraction.fingerprint import canonical_wording
+from ..models import Claim, ClaimMatch, Draft, Verdict, utcnow
+from .errors import Conflict, Invalid
+from .read_models import MatchView, latest_verdicts, user_names
+
+# Earlier drafts matched per key at most: the newest ones; a claim shows five.
+MATCHES_PER_CLAIM = 20
+_KEY_BATCH = 500
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_SPACE = re.compile(r"\s+")
+
+
+def _fold(value: Any) -> Any:
+    """A value as an exact match compares it: text without case, quote style, punctuation or spacing; lists
+    as sorted sets; numbers as numbers (1 and 1.0 alike)."""
+    if isinstance(value, str):
+        return _SPACE.sub(" ", _PUNCTUATION.sub(" ", canonical_wording(value))).strip()
+    if isinstance(value, list | tuple):
+        return sorted({json.dumps(_fold(v), sort_keys=True) for v in value})
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, Mapping):
+        return {k: _fold(v) for k, v in value.items()}
+    return str(value)
+
+
+def match_key(claim_type: str, normalized: Mapping[str, Any], *, sentence: str, text: str) -> str:
+    """Hex SHA-256 of a claim's type and folded match values: equal for claims that assert the same."""
+    values = match_values(claim_type, normalized, sentence=sentence, wording=text)
+    payload = json.dumps([claim_type, _fold(values)], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def set_match_keys(claims: Iterable[Claim]) -> None:
+    for c in claims:
+        c.match_key = match_key(c.type, c.normalized or {}, sentence=c.sentence, text=c.text)
+
+
+@dataclass(frozen=True)
+class _Earlier:
+    claim_id: int
+    draft_id: int
+    fingerprint: str
+    verdict_id: int
+    root_id: int  # the verdict first checked: itself, or the one a reuse copied
+
+
+def remember_claims(session: Session, claims: Sequence[Claim], *, new: bool = False) -> int:
+    """Set the match keys of `claims` (flushed) and store their exact matches; returns how many.
+
+    Replaces the exact matches the claims had, so it is safe to repeat (`factdesk memory rebuild` does);
+    `new` claims, just stored, have none to replace. Only claims stored before a claim (a lower id) are its
+    earlier claims.
+    """
+    set_match_keys(claims)
+    return store_matches(session, claims, new=new)
+
+
+def store_matches(session: Session, claims: Sequence[Claim], *, new: bool = False) -> int:
+    """Store the exact matches of `claims` (flushed, their match keys set), replacing those they had unless
+    they are `new`."""
+    if not claims:
+        return 0
+    if not new:
+        session.execute(delete(ClaimMatch).where(ClaimMatch.claim_id.in_([c.id for c in claims])))
+    earlier = _earlier_by_key(session, {c.match_key for c in claims if c.match_key}, max(c.id for c in claims))
+    rows: list[dict[str, Any]] = []
+    now = utcnow()
+    trigram_index = _has_trigram_index(session)
+    for claim in claims:
+        found = [e for e in earlier.get(claim.match_key or "", []) if e.claim_id < claim.id
+                 and not (e.draft_id == claim.draft_id and e.fingerprint == claim.fingerprint)]
+        kept = _newest_per_draft(found)[:MATCHES_PER_CLAIM]
+        for e in kept:
+            rows.append({"claim_id": claim.id, "earlier_claim_id": e.claim_id, "verdict_id": e.verdict_id,
+                         "kind": MatchKind.EXACT.value, "similarity": 1.0, "created_at": now})
+        if not kept and claim.type in NEAR_TYPES:
+            for e, score in _near(session, claim, trigram_index):
+                rows.append({"claim_id": claim.id, "earlier_claim_id": e.claim_id, "verdict_id": e.verdict_id,
+                             "kind": MatchKind.NEAR.value, "similarity": round(score, 3), "created_at": now})
+    if rows:
+        # Plain rows, no ORM objects (SQLAlchemy sends them as one multi-row INSERT on PostgreSQL): a revision's
+        # matches are written, never read back in this unit of work.
+        session.execute(insert(ClaimMatch), rows)
+    return len(rows)
+
+
+# Candidates a near match is looked for among: on PostgreSQL those the trigram index finds similar (pg_trgm's `%`,
+# 0.3 by default, below NEAR_THRESHOLD); elsewhere (SQLite, or PostgreSQL without pg_trgm) only the newest claims
+# of the type, a window scored in Python that keeps the lookup within a revision's budget.
+NEAR_CANDIDATES = 200
+NEAR_SCAN = 50
+
+
+def _has_trigram_index(session: Session) -> bool:
+    """Whether PostgreSQL has pg_trgm here (migration 0010 installs it where it may)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    return bool(session.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")))
+
+
+def _near(session: Session, claim: Claim, trigram_index: bool) -> list[tuple[_Earlier, float]]:
+    """An earlier claim of the same type whose words are similar (NEAR_THRESHOLD, pg_trgm's measure, computed
+    here so that both databases give the same answers), whose sentence names something the claim's does and
+    whose compared values do not contradict it, with a verdict recorded on it; the best per draft."""
+    query = select(Claim.id, Claim.draft_id, Claim.fingerprint, Claim.text) \
+        .where(Claim.type == claim.type, Claim.id < claim.id, Claim.revision_id != claim.revision_id,
+               Claim.match_key != claim.match_key)
+    if trigram_index:
+        query = query.where(Claim.text.op("%")(claim.text)) \
+            .order_by(func.similarity(Claim.text, claim.text).desc()).limit(NEAR_CANDIDATES)
+    else:
+        query = query.order_by(Claim.id.desc()).limit(NEAR_SCAN)
+    words = trigrams(claim.text)
+    similar = {}
+    for row in session.execute(query):
+        if row.draft_id == claim.draft_id and row.fingerprint == claim.fingerprint:
+            continue
+        theirs = trigrams(row.text)
+        score = len(words & theirs) / len(words | theirs) if words | theirs else 0.0
+        if score >= NEAR_THRESHOLD:
+            similar[row.id] = (row, score)
+    if not similar:
+        return []
+    # Only the similar ones' sentences and values are read: most candidates fail on their words alone.
+    details = session.execute(select(Claim.id, Claim.sentence, Claim.normalized).where(Claim.id.in_(similar)))
+    scored = [similar[i] for i, sentence, values in details
+              if shares_a_name(sentence, claim.sentence) and not contradicts(claim.type, values or {},
+                                                                               claim.normalized or {})]
+    if not scored:
+        return []
+    latest = latest_verdicts(session, [r.id for r, _ in scored])
+    best: dict[int, tuple[_Earlier, float]] = {}
+    for row, score in sorted(scored, key=lambda x: (-x[1], -x[0].id)):
+        verdict = latest.get(row.id)
+        if verdict is None or verdict.carried_from_id is not None or row.draft_id in best:
+            continue
+        best[row.draft_id] = (_Earlier(row.id, row.draft_id, row.fingerprint, verdict.id,
+                                       verdict.reuse_of_id or verdict.id), score)
+    return list(best.values())[:SHOWN_MATCHES]
+
+
+def contradicts(claim_type: str, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether two claims' values say different things: a value their type compares, present in both, differs
+    (a changed figure is another claim, however alike the sentences)."""
+    names = [n for n in MATCH_FIELDS.get(claim_type, ()) if n not in ("subject", "wording", "entities")]
+    return any(n in a and n in b and _fold(a[n]) != _fold(b[n]) for n in names)
+
+
+def _earlier_by_key(session: Session, keys: set[str], below: int) -> dict[str, list[_Earlier]]:
+    """Claims with one of `keys` and an id below `below` whose latest verdict was recorded on them (not
+    carried from an earlier revision: the claim it was recorded on is the one matched), by key. Two plain
+    queries (the claims by the key index, then their latest verdicts as everywhere else): a join of both
+    cost PostgreSQL more to plan than to run."""
+    found: dict[str, list[_Earlier]] = {}
+    ordered = sorted(keys)
+    for i in range(0, len(ordered), _KEY_BATCH):
+        rows = session.execute(
+            select(Claim.id, Claim.draft_id, Claim.fingerprint, Claim.match_key)
+            .where(Claim.match_key.in_(ordered[i : i + _KEY_BATCH]), Claim.id < below)
+        ).all()
+        ids = [r.id for r in rows]
+        latest: dict[int, Verdict] = {}
+        for j in range(0, len(ids), _KEY_BATCH):  # a parameter list has a size limit
+            latest.update(latest_verdicts(session, ids[j : j + _KEY_BATCH]))
+        for claim_id, draft_id, fingerprint, key in rows:
+            verdict = latest.get(claim_id)
+            if verdict is None or verdict.carried_from_id is not None:
+                continue
+            found.setdefault(str(key), []).append(
+                _Earlier(claim_id, draft_id, fingerprint, verdict.id, verdict.reuse_of_id or verdict.id))
+    return found
+
+
+def _newest_per_draft(found: list[_Earlier]) -> list[_Earlier]:
+    """Each draft's newest claim (its latest state of the claim), newest drafts' first; of the claims whose
+    verdicts are reuses of one check, only the first checked (one check is one match, however often reused)."""
+    newest: dict[int, _Earlier] = {}
+    for e in found:
+        if e.draft_id not in newest or e.claim_id > newest[e.draft_id].claim_id:
+            newest[e.draft_id] = e
+    by_check: dict[int, _Earlier] = {}
+    for e in newest.values():
+        kept = by_check.get(e.root_id)
+        first_checked = e.verdict_id == e.root_id
+        if kept is None or first_checked or (kept.verdict_id != kept.root_id and e.claim_id < kept.claim_id):
+            by_check[e.root_id] = e
+    return sorted(by_check.values(), key=lambda e: -e.claim_id)
+
+
+def follow_superseded(session: Session, superseded: Verdict | None, latest: Verdict) -> int:
+    """Point the matches that show `superseded` (or a verdict it was carried from) at `latest`, a newer verdict
+    on the same claim: a match shows the latest. Returns how many moved."""
+    if superseded is None:
+        return 0
+    lineage, verdict = [superseded.id], superseded
+    while verdict.carried_from_id is not None:
+        lineage.append(verdict.carried_from_id)
+        parent = session.get(Verdict, verdict.carried_from_id)
+        if parent is None:
+            break
+        verdict = parent
+    moved = session.execute(
+        update(ClaimMatch).where(ClaimMatch.verdict_id.in_(lineage))
+        .values(verdict_id=latest.id, earlier_claim_id=latest.claim_id)
+        .execution_options(synchronize_session=False)
+    )
+    return int(moved.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _visible_to(actor: Actor, earlier: Any) -> ColumnElement[bool]:
+    """SQL: the earlier claim's draft is one the actor may see a match from (domain.memory.may_see_match)."""
+    return true() if actor.desk is None else earlier.draft_desk == actor.desk
+
+
+def has_fresh_exact_match(actor: Actor, now: datetime,
+                          overrides: Mapping[str, int | None] | None = None) -> ColumnElement[bool]:
+    """SQL, for a query over claims: the claim has an exact match the actor may see whose verdict is fresh (by
+    its type's shelf life, counted from when it was checked: a reuse's from the verdict it reused)."""
+    earlier, verdict, first = aliased(Claim), aliased(Verdict), aliased(Verdict)
+    checked = func.coalesce(first.created_at, verdict.created_at)
+    fresh = []
+    for type_ in sorted({*DEFAULT_SHELF_LIFE_DAYS, *(overrides or {})}):
+        life = shelf_life_of(type_, overrides)
+        fresh.append(Claim.type == type_ if life is None else and_(Claim.type == type_, checked > now - life))
+    return exists(
+        select(ClaimMatch.id)
+        .join(earlier, earlier.id == ClaimMatch.earlier_claim_id)
+        .join(verdict, verdict.id == ClaimMatch.verdict_id)
+        .outerjoin(first, first.id == verdict.reuse_of_id)
+        .where(ClaimMatch.claim_id == Claim.id, ClaimMatch.kind == MatchKind.EXACT, _visible_to(actor, earlier),
+               or_(*fresh))
+    )
+
+
+def match_counts(session: Session, actor: Actor, claim_ids: Sequence[int]) -> dict[int, int]:
+    """How many matches the actor may see each claim has (stale ones too), in one query."""
+    if not claim_ids:
+        return {}
+    earlier = aliased(Claim)
+    rows = session.execute(
+        select(ClaimMatch.claim_id, func.count())
+        .join(earlier, earlier.id == ClaimMatch.earlier_claim_id)
+        .where(ClaimMatch.claim_id.in_(claim_ids), _visible_to(actor, earlier))
+        .group_by(ClaimMatch.claim_id)
+    )
+    return {claim_id: n for claim_id, n in rows}
+
+
+def claims_matches(
+    session: Session, actor: Actor, claim_ids: Sequence[int], now: datetime,
+    shelf_life: Mapping[str, int | None] | None = None,
+) -> dict[int, list[MatchView]]:
+    """Each claim's matches the actor may see, best first (exact before near, fresh before stale, the most
+    similar, then the most recently checked), at most five; in four queries whatever their number."""
+    if not claim_ids:
+        return {}
+    earlier = aliased(Claim)
+    rows = session.execute(
+        select(ClaimMatch, earlier.text, earlier.type, earlier.draft_id, Draft.title, Draft.desk, Verdict)
+        .join(earlier, earlier.id == ClaimMatch.earlier_claim_id)
+        .join(Draft, Draft.id == earlier.draft_id)
+        .join(Verdict, Verdict.id == ClaimMatch.verdict_id)
+        .where(ClaimMatch.claim_id.in_(claim_ids))
+    ).all()
+    visible = [r for r in rows if may_see_match(actor, r.desk)]
+    checked = checked_dates(session, [r.Verdict for r in visible])
+    names = user_names(session, (r.Verdict.checker_id for r in visible))
+    found: dict[int, list[MatchView]] = {}
+    for r in visible:
+        m, v = r.ClaimMatch, r.Verdict
+        until = fresh_until(r.type, checked[v.id], shelf_life)
+        stale = until is not None and now >= until
+        found.setdefault(m.claim_id, []).append(MatchView(
+            kind=m.kind, similarity=m.similarity, stale=stale, reusable=not stale, fresh_until=until,
+            claim_id=m.earlier_claim_id, claim_text=r.text, claim_type=r.type, draft_id=r.draft_id,
+            draft_title=r.title, verdict_id=v.id, rating=v.rating, note=v.note, sources=list(v.sources or []),
+            checker_id=v.checker_id, checker=names.get(v.checker_id) if v.checker_id else None,
+            date=checked[v.id],
+        ))
+    for matches in found.values():
+        matches.sort(key=lambda x: (x.kind != MatchKind.EXACT, x.stale, -x.similarity, -x.date.timestamp()))
+        del matches[SHOWN_MATCHES:]
+    return found
+
+
+def checked_dates(session: Session, verdicts: Sequence[Verdict]) -> dict[int, datetime]:
+    """When each verdict's check was done: its own date, or for a reuse the reused verdict's (a reuse does not
+    make a verdict younger)."""
+    reused = {v.reuse_of_id for v in verdicts if v.reuse_of_id is not None}
+    dates = dict(session.execute(select(Verdict.id, Verdict.created_at).where(Verdict.id.in_(reused))).all()) \
+        if reused else {}
+    return {v.id: dates.get(v.reuse_of_id, v.created_at) if v.reuse_of_id else v.created_at for v in verdicts}
+
+
+def reusable_verdict(
+    session: Session, actor: Actor, claim: Claim, verdict_id: int, now: datetime,
+    shelf_life: Mapping[str, int | None] | None = None,
+) -> Verdict:
+    """The verdict a checker may reuse on `claim`: one of its matches' (latest) verdicts, that the actor may
+    see, and fresh. Raises Invalid (not a match of this claim), Conflict (superseded since: reuse the latest;
+    stale: past its shelf life)."""
+    match = session.scalar(select(ClaimMatch).where(ClaimMatch.claim_id == claim.id,
+                                                    ClaimMatch.verdict_id == verdict_id))
+    if match is None:
+        superseded = session.get(Verdict, verdict_id)
+        latest_id = session.scalar(
+            select(ClaimMatch.verdict_id).where(ClaimMatch.claim_id == claim.id,
+                                                ClaimMatch.earlier_claim_id == superseded.claim_id)
+        ) if superseded is not None else None
+        if latest_id is not None:
+            raise Conflict(f"verdict {verdict_id} was superseded: reuse the latest, verdict {latest_id}",
+                           details={"reason": "superseded_match", "claim_id": claim.id, "latest": latest_id})
+        raise Invalid(f"verdict {verdict_id} is not a match of claim {claim.id}",
+                      details={"reuse_of": ["not one of this claim's matches"]})
+    earlier = session.get_one(Claim, match.earlier_claim_id)
+    draft = session.get_one(Draft, earlier.draft_id)
+    if not may_see_match(actor, draft.desk):
+        raise Invalid(f"verdict {verdict_id} is not a match of claim {claim.id}",
+                      details={"reuse_of": ["not one of this claim's matches"]})
+    verdict = session.get_one(Verdict, verdict_id)
+    checked = checked_dates(session, [verdict])[verdict.id]
+    until = fresh_until(earlier.type, checked, shelf_life)
+    if until is not None and now >= until:
+        raise Conflict(
+            f"verdict {verdict_id} is stale: {earlier.type} verdicts may be reused for "
+            f"{(until - checked).days} days, and this one was checked on {checked.date().isoformat()}",
+            details={"reason": "stale_match", "claim_id": claim.id, "fresh_until": until.isoformat()},
+        )
+    return verdict
+
+
+@dataclass(frozen=True)
+class RebuiltBatch:
+    last_id: int  # the highest claim id done: the next batch starts after it
+    claims: int
+    matches: int
+
+
+def claims_to_rebuild(sessions: Sessions, after_id: int = 0) -> int:
+    """How many stored claims have an id above `after_id` (what a rebuild from there goes through)."""
+    with unit_of_work(sessions) as session:
+        return int(session.scalar(select(func.count()).select_from(Claim).where(Claim.id > after_id)) or 0)
+
+
+def rebuild_batch(sessions: Sessions, after_id: int, size: int = 1000) -> RebuiltBatch | None:
+    """Recompute the match keys and exact matches of the `size` claims after `after_id` (by id), in one unit
+    of work; None when none is left. Safe to repeat: a batch replaces the matches it had (`factdesk memory
+    rebuild` runs these in turn after an upgrade or a change to the matching rules). Run in id order from the
+    first claim (or from where such a run stopped): a claim's earlier claims get their keys in earlier batches."""
+    with unit_of_work(sessions) as session:
+        claims = list(session.scalars(select(Claim).where(Claim.id > after_id).order_by(Claim.id).limit(size)))
+        if not claims:
+            return None
+        matches = remember_claims(session, claims)
+        return RebuiltBatch(claims[-1].id, len(claims), matches)
