@@ -216,3 +216,26 @@ def test_a_flood_of_bad_tokens_is_cut_off_without_refusing_a_valid_token(client,
     assert flooded.status_code == 429 and flooded.json["code"] == "rate_limited" and flooded.headers["Retry-After"]
     # The same address with a valid token is served as usual.
     assert client.get("/api/v1/drafts", headers=good).status_code == 200
+
+
+def test_a_draft_keeps_the_articles_address_its_submitter_gives_and_the_latest_one_wins(client, reporter):
+    first = client.post("/api/v1/drafts", json={"external_id": "url-1", "body": "The mayor resigned on Monday.",
+                                                "url": "https://news.example/preview/1"}, headers=reporter)
+    assert first.status_code == 202 and first.json["url"] == "https://news.example/preview/1"
+    again = client.post("/api/v1/drafts", json={"external_id": "url-1", "body": "The mayor resigned on Monday.",
+                                                "url": "https://news.example/2026/mayor"}, headers=reporter)
+    assert again.status_code == 200  # the same text: no revision, but the address moved (it was published)
+    assert client.get(f"/api/v1/drafts/{first.json['id']}", headers=reporter).json["url"] == \
+        "https://news.example/2026/mayor"
+    silent = client.post("/api/v1/drafts", json={"external_id": "url-1", "body": "The mayor resigned on Tuesday."},
+                         headers=reporter)
+    assert silent.json["url"] == "https://news.example/2026/mayor"  # a save that names none keeps it
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://news.example/a", "not a url",
+                                 "https://news.example/" + "a" * 2000])
+def test_an_article_address_that_is_no_web_address_is_refused_and_nothing_stored(client, reporter, sessions, url):
+    before = count_rows(sessions)
+    r = client.post("/api/v1/drafts", json={"body": "The mayor resigned.", "url": url}, headers=reporter)
+    assert r.status_code == 422 and "url" in r.json["errors"].get("json", r.json["errors"])
+    assert count_rows(sessions) == before

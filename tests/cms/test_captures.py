@@ -29,6 +29,7 @@ def test_ghost_added_then_edited(integrations, replay, placed, client, users, se
     assert revs[1]["source_version"] == "2026-11-28T12:10:05.000Z"
     draft = client.get(f"/api/v1/drafts/{save['draft_id']}", headers=editor).json
     assert draft["source"] == "ghost" and draft["title"] == "Council approves 4.2% budget increase"
+    assert draft["url"] == "http://127.0.0.1:2368/p/e9bd081b-6b93-42d7-9af7-c641473ccb13/"  # Ghost's own address
     assert draft["current_revision"]["id"] == revs[1]["id"]
 
 
@@ -98,3 +99,15 @@ def test_a_ghost_capture_replayed_later_is_refused(integrations, replay, app, cl
     r = client.post("/api/v1/webhooks/cms/ghost", data=cap["body_raw"].encode(), headers=headers)
     assert r.status_code == 401 and "timestamp" in r.json["message"]
     assert count_rows(sessions, *STORED)[0] == 0
+
+
+def test_a_generic_save_names_the_articles_address(integrations, post_generic, placed, client, users):
+    from tests.cms.conftest import GENERIC_SECRET
+
+    integrations("site", GENERIC_SECRET)
+    _, editor = users.make("eve", "editor")
+    r = post_generic("site", {"id": "a-7", "version": 1, "body": "The council met on Monday.",
+                              "url": "https://news.example/2026/council"})
+    [save] = placed(r)
+    draft = client.get(f"/api/v1/drafts/{save['draft_id']}", headers=editor).json
+    assert draft["url"] == "https://news.example/2026/council"

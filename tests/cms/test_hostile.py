@@ -85,6 +85,7 @@ def test_malformed_json_or_wrong_content_type_is_400(cms, post_generic, sessions
     {"id": "a1"},
     {"id": "a1", "body": "text", "version": "seven"},
     {"id": "a1", "body": "text", "surprise": 1},
+    {"id": "a1", "body": "text", "url": "javascript:alert(1)"},
     [1, 2, 3],
     "just a string",
 ])

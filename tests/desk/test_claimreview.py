@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from factdesk.api import create_app
 from factdesk.db import unit_of_work
-from factdesk.models import Revision
+from factdesk.models import Draft
 
 from .test_memory import MONEY_1, MONEY_CHANGED, WANG_1, lease, rate, store
 
@@ -56,9 +56,8 @@ def test_an_unapproved_draft_answers_409_and_one_with_nothing_marked_an_empty_li
 
 def test_every_property_google_requires_and_the_newsrooms_words(client, desk, sessions, runtime_with) -> None:
     draft, (wang, quote, _money) = approved(client, desk, sessions)
-    with unit_of_work(sessions) as s:  # the CMS sent the article's URL with the save
-        s.execute(update(Revision).where(Revision.draft_id == draft)
-                  .values(source_meta={"url": "https://news.example/2025/lecun"}))
+    with unit_of_work(sessions) as s:  # the CMS sent the article's URL with a save
+        s.execute(update(Draft).where(Draft.id == draft).values(article_url="https://news.example/2025/lecun"))
     conf = {"publisher_name": "The Example Times", "publisher_url": "https://news.example/",
             "rating_words": (("accurate", "Correct"),)}
     client = create_app(runtime=runtime_with(**conf)).test_client()

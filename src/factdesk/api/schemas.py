@@ -73,6 +73,10 @@ class DraftInSchema(StrictSchema):
         metadata={"description": "The date relative dates ('on Thursday') are read against; default today; "
                                  + DATE_RANGE},
     )
+    url = fields.Url(
+        load_default=None, allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=MAX_LENGTHS["url"]),
+        metadata={"description": "Where the article is (or will be) read: the ClaimReview export's `appearance`"},
+    )
 
     @ma.validates("body")
     def _has_text(self, value: str, **_: object) -> None:
@@ -133,6 +137,8 @@ class DraftSchema(ma.Schema):
     desk = fields.String(allow_none=True)
     deadline = fields.DateTime(allow_none=True)
     reference_date = fields.Date(allow_none=True)
+    url = fields.String(attribute="article_url", allow_none=True,
+                        metadata={"description": "Where the article is read, as its CMS or submitter last said"})
     status = fields.String()
     author_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()

@@ -40,6 +40,8 @@ class Draft(Base):
     desk: Mapped[str | None] = mapped_column(String(100))
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reference_date: Mapped[date | None] = mapped_column(Date())
+    # Where the article is read (the CMS's permalink, or what a REST caller said): the ClaimReview's `appearance`.
+    article_url: Mapped[str | None] = mapped_column(String(2000))
     status: Mapped[str] = mapped_column(String(20))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     current_revision_id: Mapped[int | None] = mapped_column(

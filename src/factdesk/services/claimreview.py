@@ -61,7 +61,7 @@ def claim_review(claim: Claim, verdict: Verdict, draft: Draft, revision: Revisio
     """One ClaimReview: the claim as reviewed, the rating on schema.org's scale with the newsroom's word for it,
     the claim (who made it, where it appeared, when), and the newsroom as author."""
     rating = Rating(verdict.rating)
-    article = _article_url(revision)
+    article = draft.article_url
     words = {**{r.value: w for r, w in DEFAULT_RATING_WORDS.items()}, **publisher.rating_words}
     author: dict[str, Any] = {"@type": "Organization", "name": publisher.name}
     if publisher.url:
@@ -89,12 +89,6 @@ def claim_review(claim: Claim, verdict: Verdict, draft: Draft, revision: Revisio
         },
         "itemReviewed": item,
     }
-
-
-def _article_url(revision: Revision) -> str | None:
-    """The article's URL, when the CMS sent one with the save."""
-    url = (revision.source_meta or {}).get("url")
-    return url if isinstance(url, str) and url.startswith(("http://", "https://")) else None
 
 
 def _published(revision: Revision, approval: Approval) -> date:

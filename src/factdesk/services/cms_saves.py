@@ -139,7 +139,7 @@ def _place_save(
     sub = Submission(
         body=save.body, format=save.format, title=save.title, external_id=save.external_id, desk=save.desk,
         deadline=save.deadline, reference_date=save.reference_date, source=integration.name,
-        source_version=save.source_version,
+        source_version=save.source_version, url=save.url,
     )
     prepared = prepare_revision(session, actor, sub)  # checks, and locks the draft: its saves are placed in turn
     order = save.source_order

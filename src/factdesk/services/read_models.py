@@ -63,6 +63,7 @@ class DraftView:
     desk: str | None
     deadline: datetime | None
     reference_date: date | None
+    article_url: str | None
     status: str
     author_id: int | None
     created_at: datetime
@@ -203,7 +204,8 @@ def draft_views(session: Session, drafts: Sequence[Draft]) -> list[DraftView]:
         approval = _approval_view(found[0], found[1], d.current_revision_id, names) if found else None
         views.append(DraftView(
             id=d.id, source=d.source, external_id=d.external_id, title=d.title, desk=d.desk, deadline=d.deadline,
-            reference_date=d.reference_date, status=d.status, author_id=d.author_id, created_at=d.created_at,
+            reference_date=d.reference_date, article_url=d.article_url, status=d.status, author_id=d.author_id,
+            created_at=d.created_at,
             updated_at=d.updated_at, current_revision=revision_view(current) if current else None,
             claim_counts=counts.get(d.current_revision_id or 0, ClaimCounts()), approval=approval,
         ))

@@ -43,6 +43,7 @@ class Submission:
     reference_date: date | None = None
     source: str = "api"
     source_version: str | None = None
+    url: str | None = None  # where the article is read, when the caller says
 
 
 class SaveOutcome(StrEnum):
@@ -93,7 +94,7 @@ def prepare_revision(session: Session, actor: Actor, sub: Submission) -> Prepare
         raise Invalid(f"format must be one of {', '.join(FORMATS)}", details={"format": ["unknown format"]})
     check_fields({"body": sub.body, "title": sub.title, "external_id": sub.external_id, "desk": sub.desk,
                   "source_version": sub.source_version, "deadline": sub.deadline,
-                  "reference_date": sub.reference_date})
+                  "reference_date": sub.reference_date, "url": sub.url})
     normalized = normalize(sub.body, sub.format, title=sub.title)
     body_text = normalize(sub.body, sub.format).text
     if not body_text.strip():
@@ -210,6 +211,8 @@ def _apply_metadata(session: Session, draft: Draft, sub: Submission) -> None:
         draft.title = sub.title
     if sub.reference_date is not None:
         draft.reference_date = sub.reference_date
+    if sub.url is not None:
+        draft.article_url = sub.url
     desk = (sub.desk or None) if sub.desk is not None else draft.desk
     deadline = sub.deadline if sub.deadline is not None else draft.deadline
     if draft.id is not None and (desk, deadline) != (draft.desk, draft.deadline):

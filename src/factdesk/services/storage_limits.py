@@ -30,6 +30,7 @@ MAX_LENGTHS: dict[str, int] = {
     "title": _shortest(Draft.title, Revision.title),
     "desk": _shortest(Draft.desk, Claim.draft_desk),
     "source_version": _shortest(Revision.source_version, CmsSave.source_version),
+    "url": _shortest(Draft.article_url),
 }
 # Dates Python, SQLite and PostgreSQL all keep are years 1 to 9999. A year is left at either end so that
 # nothing derived from a stored value overflows: a deadline shown in another time zone, or the extractor

@@ -49,6 +49,7 @@ class Save:
     reference_date: date | None = None
     publication: str | None = None
     published_at: datetime | None = None
+    url: str | None = None  # the article's address, when the CMS sends one (http or https only)
 
     @property
     def takes_down(self) -> bool:
@@ -76,6 +77,18 @@ class Save:
 
 _SAVE_FIELDS = tuple(f.name for f in fields(Save))
 _DATES = ("deadline", "reference_date", "published_at")
+
+
+# drafts.article_url's length: a longer address is no address a reader follows.
+MAX_URL = 2000
+
+
+def web_url(value: Any) -> str | None:
+    """`value` when it is an http(s) address a reader can follow; None otherwise (a CMS's odd value never
+    costs the save)."""
+    if isinstance(value, str) and value.startswith(("https://", "http://")) and len(value) <= MAX_URL:
+        return value
+    return None
 
 
 def need(obj: Any, key: str, kind: type | tuple[type, ...], where: str, expected: str) -> Any:

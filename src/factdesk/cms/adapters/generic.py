@@ -18,7 +18,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from .common import PUBLISHED, UNPUBLISHED, PayloadError, Save, timestamp_ms
+from .common import MAX_URL, PUBLISHED, UNPUBLISHED, PayloadError, Save, timestamp_ms
 
 EXPECTED = ('{"id": "<document id>", "body": "<text>", "format": "text|html|markdown", '
             '"version": <integer> or "updated_at": "<ISO 8601>", "title": "...", "status": "draft|published"}')
@@ -40,6 +40,8 @@ class GenericSaveSchema(ma.Schema):
     reference_date = fields.Date(load_default=None, allow_none=True)
     status = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=40))
     published_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
+    url = fields.Url(load_default=None, allow_none=True, schemes={"http", "https"},
+                     validate=validate.Length(max=MAX_URL))
 
 
 # Built once: a schema's construction costs more than a load, and loading keeps no state in it.
@@ -64,7 +66,7 @@ def _plain(payload: Any) -> Save | None:
             and (version is None or type(version) is int and version >= 0)
             and (previous is None or type(previous) is str) and (desk is None or type(desk) is str and len(desk) <= 100)
             and get("updated_at") is None and get("deadline") is None and get("reference_date") is None
-            and get("status") is None and get("published_at") is None):
+            and get("status") is None and get("published_at") is None and get("url") is None):
         return None
     return Save(external_id=doc, body=body, format=fmt, title=title,
                 source_version=None if version is None else str(version), source_order=version,
@@ -90,4 +92,5 @@ def adapt(payload: Any, headers: dict[str, str], options: Mapping[str, Any] | No
         desk=data["desk"], deadline=data["deadline"], reference_date=data["reference_date"],
         publication=None if data["status"] is None else PUBLISHED if data["status"] == "published" else UNPUBLISHED,
         published_at=data["published_at"] if data["status"] == "published" else None,
+        url=data["url"],
     )]

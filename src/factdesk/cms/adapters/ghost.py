@@ -15,7 +15,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .common import PUBLISHED, UNPUBLISHED, PayloadError, Save, datetime_or_none, need, text_or_none, timestamp_ms
+from .common import (
+    PUBLISHED,
+    UNPUBLISHED,
+    PayloadError,
+    Save,
+    datetime_or_none,
+    need,
+    text_or_none,
+    timestamp_ms,
+    web_url,
+)
 
 EXPECTED = '{"post": {"current": {"id", "title", "html", "updated_at"}, "previous": {...}}} (Ghost post.* webhook)'
 
@@ -45,6 +55,7 @@ def adapt(payload: Any, headers: dict[str, str], options: Mapping[str, Any] | No
         event=_event(previous, publication),
         publication=publication,
         published_at=datetime_or_none(current.get("published_at")) if publication == PUBLISHED else None,
+        url=web_url(current.get("url")),  # a draft's preview address; the permalink once it is published
     )]
 
 
