@@ -7,6 +7,7 @@ from typing import Any
 
 from .claims import Finding
 from .context import SentenceContext
+from .lexicon import word_set
 from .speakers import WEAK_SPEECH, is_speech_verb, resolve, subject_of
 
 _CONTENT_DEPS = frozenset({"ccomp", "dobj", "xcomp", "advcl", "parataxis", "prep", "attr", "oprd", "dative"})
@@ -15,6 +16,13 @@ _TO_OUTLET = re.compile(
     r"\b(?:remarks|interview|conversation|comments|statement|speaking|spoke|talking|told)\s(?:to|with)?\s?(?:the\s)?"
     r"(?P<outlet>[A-Z][\w.&’'-]*(?:\s(?:[A-Z][\w.&’'-]*|of|for|and))*)",
 )
+# Speech verbs that also name acts ("declared a state of emergency", "struggle to maintain their standing"):
+# they credit words only with a clause ("declared that ...") or as a tag after one.
+_CLAUSE_ONLY = word_set(
+    "declare declares declared maintain maintains maintained observe observes observed recall recalled"
+)
+# "... allowed him to innovate, giving rise to LLaMA": the work credited to a person, with no speech verb.
+_GIVE = word_set("give gives gave giving given")
 _ISSUE_VERBS = frozenset({"issued", "issues", "released", "releases", "made", "makes", "published", "publishes", "put"})
 _STATEMENT = frozenset({"statement", "announcement", "release", "report", "communique", "declaration", "tweet"})
 
@@ -70,10 +78,11 @@ def _inside(i: int, j: int, spans: list[tuple[int, int]]) -> bool:
     return any(qs - 1 <= i and j <= qe + 1 for qs, qe in spans)
 
 
-def _finding(sc: SentenceContext, start: int, end: int, name: str | None, key: str, how: str) -> Finding:
-    """An attribution over piece offsets start..end, crediting `name` as its speaker or source."""
+def _finding(sc: SentenceContext, start: int, end: int, name: str | None, key: str, how: str, cue: str) -> Finding:
+    """An attribution over piece offsets start..end, crediting `name` as its speaker or source by `cue`."""
     norm: dict[str, Any] = {key: name} if name else {}
     content = sc.text[start - sc.start : end - sc.start]
+    norm["cue"] = cue.lower()
     norm["content"] = " ".join(content.split())[:300]
     return Finding(
         "attribution",
@@ -88,7 +97,7 @@ def find_attributions(sc: SentenceContext) -> list[Finding]:
     """Attribution claims in one sentence: 'according to', speech and statement verbs, then outlets."""
     out: list[Finding] = []
     for tok in sc.sent:
-        finding = _according_to(sc, tok) or _said_or_stated(sc, tok)
+        finding = _according_to(sc, tok) or _said_or_stated(sc, tok) or _credited_work(sc, tok)
         if finding is not None:
             out.append(finding)
     out += _interviews_with_outlet(sc)
@@ -104,7 +113,13 @@ def _according_to(sc: SentenceContext, tok: Any) -> Finding | None:
     if obj is None:
         return None
     name, key = resolve(obj, sc.ctx)
-    return _finding(sc, sc.start, sc.end, name, key, "according_to")
+    clause = tok.head
+    if clause.dep_ == "conj" and clause.pos_ in ("VERB", "AUX"):
+        # "X was married to Y; but, according to her memoirs, also had ...": only the second clause is hers.
+        lo = min(tok.idx, clause.left_edge.idx)
+        hi = clause.right_edge.idx + len(clause.right_edge.text)
+        return _finding(sc, max(lo, sc.start), min(hi, sc.end), name, key, "according_to", "according to")
+    return _finding(sc, sc.start, sc.end, name, key, "according_to", "according to")
 
 
 def _said_or_stated(sc: SentenceContext, tok: Any) -> Finding | None:
@@ -116,12 +131,43 @@ def _said_or_stated(sc: SentenceContext, tok: Any) -> Finding | None:
     if subj is None or (tok.lower_ in WEAK_SPEECH and subj.pos_ not in ("PROPN", "PRON", "NOUN")):
         return None
     content = _content_of(tok)
+    if tok.lower_ in _CLAUSE_ONLY and not _clausal(tok, content):
+        return None
     # Words in quotation marks are a quote claim; credit only what the text says in its own voice.
     if not content or _only_quoted(content, sc.quoted):
         return None
     lo, hi = _credited_span(sc, tok, subj, content)
     name, key = resolve(subj, sc.ctx)
-    return _finding(sc, lo, hi, name, key, how)
+    return _finding(sc, lo, hi, name, key, how, tok.text)
+
+
+def _credited_work(sc: SentenceContext, tok: Any) -> Finding | None:
+    """The work a sentence credits to a person ("allowed him to innovate, giving rise to LLaMA")."""
+    verb = tok.head
+    if not (tok.lower_ == "rise" and tok.dep_ == "dobj" and verb.lower_ in _GIVE):
+        return None
+    work = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+    subj = subject_of(verb, passive=False)
+    if work is None or subj is None:
+        return None
+    name, key = resolve(subj, sc.ctx)
+    if key != "speaker" or not name:
+        return None  # "the environment gave rise to ..." credits no one
+    end = work.right_edge.idx + len(work.right_edge.text)
+    lo = max(min(subj.idx, verb.idx), sc.start)
+    return _finding(sc, lo, min(end, sc.end), name, "credited", "credited_work", f"{verb.text} rise to")
+
+
+def _clausal(tok: Any, content: list[Any]) -> bool:
+    """Content that is a clause: a complement clause, a statement the verb tags, or an object that is the
+    subject of a verb right after it ("maintained an impeachment inquiry is what ...", parsed as an object)."""
+    for c in content:
+        if c.dep_ in ("ccomp", "parataxis") or c.i == tok.head.i != tok.i:
+            return True
+        after = c.right_edge.i + 1
+        if c.dep_ == "dobj" and after < len(c.doc) and c.doc[after].tag_ in ("VBZ", "VBD", "VBP", "MD"):
+            return True
+    return False
 
 
 def _content_of(tok: Any) -> list[Any]:
@@ -165,5 +211,6 @@ def _interviews_with_outlet(sc: SentenceContext) -> list[Finding]:
         span = sc.doc.char_span(sc.start + m.start("outlet"), sc.start + m.end(), alignment_mode="expand")
         if span is not None and any(t.ent_type_ == "PERSON" for t in span) or sc.ctx.full_name(outlet) != outlet:
             continue  # an interview with a person names the interviewee, not an outlet
-        out.append(_finding(sc, sc.start + m.start(), sc.start + m.end(), outlet, "source", "outlet"))
+        cue = m.group(0)[: m.start("outlet") - m.start()].removesuffix("the ").strip()
+        out.append(_finding(sc, sc.start + m.start(), sc.start + m.end(), outlet, "source", "outlet", cue))
     return out

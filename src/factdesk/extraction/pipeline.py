@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import attributions, dates, facts, money, quantities, quotes, roles, speakers
+from . import attributions, dates, facts, money, quantities, quotes, roles, speakers, statements
 from .claims import Claim, Extraction, Finding
 from .context import Context, Extractor, SentenceContext
 from .fingerprint import fingerprint
@@ -158,7 +158,7 @@ def _extract_doc(doc: Any, base: int, kinds: _Kinds, ctx: Context) -> tuple[list
         out += sc.found
     # Piece extractors see every other finding of the piece, not those of each other.
     later = [f for sc in claim_sents for extractor in PIECE_EXTRACTORS for f in extractor(replace(sc, found=out))]
-    return out + later, sents
+    return statements.fold(out + later, doc_text, base), sents
 
 
 def _sentence_of(sentences: list[tuple[int, int]], start: int) -> tuple[int, int]:
