@@ -18,6 +18,8 @@ _FIGURES = ("money", "quantity", "date")
 _CARRIED = ("superlative", "named_entity", "in_title")
 # What is left of a sentence beside its attribution is a fact of its own only if it says this much.
 _MIN_REST_WORDS = 6
+# Characters between a quotation's last word and its tag: the closing mark, a comma, a space.
+_TAG_GAP = 4
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _EDGE = " \t\n,;:—–-\"“”'‘’("
 
@@ -26,10 +28,16 @@ def _overlap(a: Finding, b: Finding) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))
 
 
-def _restates_quote(attr: Finding, quotes: list[Finding]) -> bool:
-    """An attribution that starts inside a quotation ('...housing," Ortiz said' read from its tag): the
-    quote already states it, with its speaker."""
-    return any(q.start < attr.start < q.end for q in quotes)
+def _restates_quote(attr: Finding, quotes: list[Finding], piece: str, base: int) -> bool:
+    """An attribution that starts inside a quotation or in the tag right after it ('...housing," Ortiz
+    said', '...," he stated, highlighting ...'): the quote already states it, with its speaker."""
+    for q in quotes:
+        if q.start <= attr.start <= q.end:
+            return True
+        gap = piece[q.end - base - 1 : attr.start - base]  # the quotation's last character on
+        if 0 < attr.start - q.end <= _TAG_GAP and not any(ch in gap for ch in ".!?"):
+            return True
+    return False
 
 
 def _rest(fact: Finding, hosts: list[Finding], piece: str, base: int) -> tuple[int, int] | None:
@@ -71,7 +79,7 @@ def fold(findings: list[Finding], piece: str, base: int) -> list[Finding]:
     quotes = [f for f in findings if f.type == "quote"]
     attrs: list[Finding] = []
     for a in sorted((f for f in findings if f.type == "attribution"), key=lambda f: (f.start, f.end)):
-        if _restates_quote(a, quotes):
+        if _restates_quote(a, quotes, piece, base):
             continue
         same = next((k for k in attrs if (k.start, k.end) == (a.start, a.end)), None)
         if same is not None:
