@@ -166,6 +166,16 @@ def _sentence_of(sentences: list[tuple[int, int]], start: int) -> tuple[int, int
     return sentences[i] if i >= 0 else (start, start)
 
 
+_CLAUSE_START = re.compile(r"[,;:—–(]\s*")
+
+
+def _clause_before(text: str, s_start: int, start: int) -> str:
+    """The words of a claim's clause before it: what may hedge it ("may have cost" before "$14 billion")."""
+    lead = text[s_start:start]
+    breaks = [m.end() for m in _CLAUSE_START.finditer(lead)]
+    return lead[breaks[-1] :] if breaks else lead
+
+
 def _same_role(a: Finding, b: Finding) -> bool:
     """Two role findings that restate one position ("Prime Minister Tuilaepa" after the full title)."""
     pa, pb = a.normalized.get("person", ""), b.normalized.get("person", "")
@@ -262,7 +272,7 @@ def _group_restated_roles(
         roles.complete_names(f, ctx)
         s_start, s_end = _sentence_of(sentences, f.start)
         sentence = text[s_start : max(s_end, f.end)].strip()
-        value, reasons = score(f, sentence)
+        value, reasons = score(f, _clause_before(text, s_start, f.start) + text[f.start : f.end])
         person = str(f.normalized.get("person", "")).lower() if f.type == "role" else None
         if person is not None:
             same = next((g for g in role_groups.get(person, []) if _same_role(g.finding, f)), None)
