@@ -129,8 +129,9 @@ def _finding(sc: SentenceContext, start: int, end: int, name: str | None, key: s
 def find_attributions(sc: SentenceContext) -> list[Finding]:
     """Attribution claims in one sentence: 'according to', speech and statement verbs, then outlets."""
     out: list[Finding] = []
+    quoted = [(qs, qe) for qs, qe in sc.quoted if qs < sc.end and sc.start < qe]  # this sentence's only
     for tok in sc.sent:
-        if any(qs <= tok.idx < qe for qs, qe in sc.quoted):
+        if quoted and any(qs <= tok.idx < qe for qs, qe in quoted):
             continue  # a cue inside quotation marks is the quoted speaker's own words
         finding = _according_to(sc, tok) or _said_or_stated(sc, tok) or _credited_work(sc, tok) or _stance_noun(sc, tok)
         if finding is not None:
