@@ -67,8 +67,7 @@ def _score(label_file: Path, nlp):  # type: ignore[no-untyped-def]
 
 def test_every_labelled_claim_of_the_lecun_draft_is_found_with_its_values(nlp) -> None:  # type: ignore[no-untyped-def]
     _gold, misses, wrong, noise = _score(FIXTURES / "lecun-meta-draft.claims.json", nlp)
-    # "giving rise to LLaMA" credits LLaMA to LeCun's group with no speech verb; no rule reads it yet.
-    assert misses in ([], ["attr-llama"])
+    assert misses == []
     assert wrong == []
     assert noise == []
 

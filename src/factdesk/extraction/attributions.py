@@ -7,6 +7,7 @@ from typing import Any
 
 from .claims import Finding
 from .context import SentenceContext
+from .lexicon import verb_forms, word_set
 from .speakers import WEAK_SPEECH, is_speech_verb, resolve, subject_of
 
 _CONTENT_DEPS = frozenset({"ccomp", "dobj", "xcomp", "advcl", "parataxis", "prep", "attr", "oprd", "dative"})
@@ -15,6 +16,46 @@ _TO_OUTLET = re.compile(
     r"\b(?:remarks|interview|conversation|comments|statement|speaking|spoke|talking|told)\s(?:to|with)?\s?(?:the\s)?"
     r"(?P<outlet>[A-Z][\w.&’'-]*(?:\s(?:[A-Z][\w.&’'-]*|of|for|and))*)",
 )
+# Speech verbs that also name acts ("declared a state of emergency", "struggle to maintain their standing"):
+# they credit words only with a clause ("declared that ...") or as a tag after one.
+_CLAUSE_ONLY = verb_forms("declare maintain observe recall")
+# Stances that also name acts or experiences ("have seen marked increases", "released a film"): they credit
+# a clause or an infinitive ("knows that ...", "sought to distinguish himself"), never a bare object.
+_ACT_LIKE = verb_forms(
+    """see/sees/saw/seen/seeing know/knows/knew/known/knowing learn understand/understood realize remember
+    feel/feels/felt/feeling vote name list introduce offer push release publish accept embrace encourage
+    promote agree"""
+)
+_PEOPLE_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you"})
+# "... allowed him to innovate, giving rise to LLaMA": the work credited to a person, with no speech verb.
+_GIVE = word_set("give gives gave giving given")
+# Stances PolNeAR counts as attributions besides speech: what a person or group thinks, wants, backs or
+# attacks ("Kasich hopes to ...", "She also congratulated Sanders for ..."), from the cues of its train split.
+STANCE_VERBS = verb_forms(
+    """ask criticize accuse praise endorse urge vow pledge promise defend cite mention discuss question respond
+    answer dismiss denounce blast slam blame mock attack condemn decry lament complain joke echo reiterate
+    repeat recommend propose threaten challenge assail applaud welcome thank congratulate tout highlight
+    express portray label compare project remind release publish quote retweet email chant shout imply hint
+    think/thinks/thought/thinking believe know/knows/knew/known/knowing feel/feels/felt/feeling fear worry
+    hope want wish expect doubt consider see/sees/saw/seen/seeing view understand/understood realize learn
+    remember wonder prefer/preferred/preferring favor favour support back oppose reject agree disagree accept
+    embrace seek/seeks/sought/seeking plan/planned/planning intend decide refuse deem regard suspect
+    assume trust insist reveal disclose admit concede acknowledge predict estimate blast demand request
+    suggest argue emphasize stress explain announce describe characterize recall allege assert talk vote
+    refer list name offer introduce bill conflate pressure encourage promote boast chime ridicule swipe
+    push show/shows/showed/shown/showing speak/speaks/spoke/spoken/speaking present liken charge
+    persuade raise seize pound"""
+)
+# Stances named by a noun with the one who holds them ("Sanders's criticism of the deal", "support from
+# the youth"): PolNeAR credits what follows the noun's preposition to the holder.
+_STANCE_NOUNS = word_set(
+    """criticism support opposition statement remark remarks comment comments question claim claims call calls
+    attack attacks
+    praise endorsement concerns concern warning warnings views view position stance demand demands
+    complaint complaints accusation accusations allegation allegations proposal plan plans promise
+    pledge vow denial response answer defense defence"""
+)
+_STANCE_PREPS = frozenset({"of", "for", "on", "about", "against", "to", "that"})
 _ISSUE_VERBS = frozenset({"issued", "issues", "released", "releases", "made", "makes", "published", "publishes", "put"})
 _STATEMENT = frozenset({"statement", "announcement", "release", "report", "communique", "declaration", "tweet"})
 
@@ -70,10 +111,11 @@ def _inside(i: int, j: int, spans: list[tuple[int, int]]) -> bool:
     return any(qs - 1 <= i and j <= qe + 1 for qs, qe in spans)
 
 
-def _finding(sc: SentenceContext, start: int, end: int, name: str | None, key: str, how: str) -> Finding:
-    """An attribution over piece offsets start..end, crediting `name` as its speaker or source."""
+def _finding(sc: SentenceContext, start: int, end: int, name: str | None, key: str, how: str, cue: str) -> Finding:
+    """An attribution over piece offsets start..end, crediting `name` as its speaker or source by `cue`."""
     norm: dict[str, Any] = {key: name} if name else {}
     content = sc.text[start - sc.start : end - sc.start]
+    norm["cue"] = cue.lower()
     norm["content"] = " ".join(content.split())[:300]
     return Finding(
         "attribution",
@@ -87,8 +129,11 @@ def _finding(sc: SentenceContext, start: int, end: int, name: str | None, key: s
 def find_attributions(sc: SentenceContext) -> list[Finding]:
     """Attribution claims in one sentence: 'according to', speech and statement verbs, then outlets."""
     out: list[Finding] = []
+    quoted = [(qs, qe) for qs, qe in sc.quoted if qs < sc.end and sc.start < qe]  # this sentence's only
     for tok in sc.sent:
-        finding = _according_to(sc, tok) or _said_or_stated(sc, tok)
+        if quoted and any(qs <= tok.idx < qe for qs, qe in quoted):
+            continue  # a cue inside quotation marks is the quoted speaker's own words
+        finding = _according_to(sc, tok) or _said_or_stated(sc, tok) or _credited_work(sc, tok) or _stance_noun(sc, tok)
         if finding is not None:
             out.append(finding)
     out += _interviews_with_outlet(sc)
@@ -104,7 +149,13 @@ def _according_to(sc: SentenceContext, tok: Any) -> Finding | None:
     if obj is None:
         return None
     name, key = resolve(obj, sc.ctx)
-    return _finding(sc, sc.start, sc.end, name, key, "according_to")
+    clause = tok.head
+    if clause.dep_ == "conj" and clause.pos_ in ("VERB", "AUX"):
+        # "X was married to Y; but, according to her memoirs, also had ...": only the second clause is hers.
+        lo = min(tok.idx, clause.left_edge.idx)
+        hi = clause.right_edge.idx + len(clause.right_edge.text)
+        return _finding(sc, max(lo, sc.start), min(hi, sc.end), name, key, "according_to", "according to")
+    return _finding(sc, sc.start, sc.end, name, key, "according_to", "according to")
 
 
 def _said_or_stated(sc: SentenceContext, tok: Any) -> Finding | None:
@@ -112,16 +163,73 @@ def _said_or_stated(sc: SentenceContext, tok: Any) -> Finding | None:
     how = _credit_verb(tok)
     if how is None:
         return None
-    subj = subject_of(tok, passive=False)
+    subj = _holder(tok)
     if subj is None or (tok.lower_ in WEAK_SPEECH and subj.pos_ not in ("PROPN", "PRON", "NOUN")):
         return None
     content = _content_of(tok)
+    if tok.lower_ in _CLAUSE_ONLY and not _clausal(tok, content):
+        return None
+    if tok.lower_ in _ACT_LIKE and not (_clausal(tok, content) or _a_persons(subj, content)):
+        return None
     # Words in quotation marks are a quote claim; credit only what the text says in its own voice.
     if not content or _only_quoted(content, sc.quoted):
         return None
     lo, hi = _credited_span(sc, tok, subj, content)
     name, key = resolve(subj, sc.ctx)
-    return _finding(sc, lo, hi, name, key, how)
+    return _finding(sc, lo, hi, name, key, how, tok.text)
+
+
+def _stance_noun(sc: SentenceContext, tok: Any) -> Finding | None:
+    """A stance a noun names with its holder: "Trump's attacks on Bush", "support from the youth for X"."""
+    if tok.lower_ not in _STANCE_NOUNS or tok.pos_ != "NOUN":
+        return None
+    holder = next((c for c in tok.children if c.dep_ == "poss"), None)
+    preps = [c for c in tok.children if c.dep_ == "prep"]
+    if holder is None:
+        by = next((p for p in preps if p.lower_ in ("from", "by")), None)
+        holder = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+    content = [p for p in preps if p.lower_ in _STANCE_PREPS] + [c for c in tok.children if c.dep_ == "acl"]
+    if holder is None or not content or holder.lower_ in ("its", "it"):
+        return None
+    name, key = resolve(holder, sc.ctx)
+    lo = min(holder.left_edge.idx, tok.idx)
+    hi = max(c.right_edge.idx + len(c.right_edge.text) for c in content)
+    return _finding(sc, max(lo, sc.start), min(hi, sc.end), name, key, "stance_noun", tok.text)
+
+
+def _credited_work(sc: SentenceContext, tok: Any) -> Finding | None:
+    """The work a sentence credits to a person ("allowed him to innovate, giving rise to LLaMA")."""
+    verb = tok.head
+    if not (tok.lower_ == "rise" and tok.dep_ == "dobj" and verb.lower_ in _GIVE):
+        return None
+    work = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+    subj = subject_of(verb, passive=False)
+    if work is None or subj is None:
+        return None
+    name, key = resolve(subj, sc.ctx)
+    if key != "speaker" or not name:
+        return None  # "the environment gave rise to ..." credits no one
+    end = work.right_edge.idx + len(work.right_edge.text)
+    lo = max(min(subj.idx, verb.idx), sc.start)
+    return _finding(sc, lo, min(end, sc.end), name, "credited", "credited_work", f"{verb.text} rise to")
+
+
+def _a_persons(subj: Any, content: list[Any]) -> bool:
+    """An infinitive ("sought to distinguish himself"), or any content when a person holds the stance."""
+    person = subj.ent_type_ == "PERSON" or subj.lower_ in _PEOPLE_PRONOUNS
+    return person or any(c.dep_ == "xcomp" for c in content)
+
+
+def _clausal(tok: Any, content: list[Any]) -> bool:
+    """Content that is a clause: a complement clause, a statement the verb tags, or an object that is the
+    subject of a verb right after it ("maintained an impeachment inquiry is what ...", parsed as an object)."""
+    for c in content:
+        if c.dep_ in ("ccomp", "parataxis") or c.i == tok.head.i != tok.i:
+            return True
+        after = c.right_edge.i + 1
+        if c.dep_ == "dobj" and after < len(c.doc) and c.doc[after].tag_ in ("VBZ", "VBD", "VBP", "MD"):
+            return True
+    return False
 
 
 def _content_of(tok: Any) -> list[Any]:
@@ -143,7 +251,31 @@ def _credit_verb(tok: Any) -> str | None:
     issue = tok.lower_ in _ISSUE_VERBS and any(c.dep_ == "dobj" and c.lower_ in _STATEMENT for c in tok.children)
     if issue:
         return "statement"
-    return "speech_verb" if speech else None
+    if speech:
+        return "speech_verb"
+    return "stance" if tok.lower_ in STANCE_VERBS and tok.pos_ == "VERB" and _held_by_someone(tok) else None
+
+
+def _holder(tok: Any) -> Any | None:
+    """Who speaks or holds a stance: the verb's subject, or in the passive its agent ("attacked by Sanders")."""
+    subj = subject_of(tok, passive=False)
+    if subj is not None:
+        return subj
+    if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("PROPN", "NOUN"):
+        return tok.head  # "a complaint claiming that ...", "Caddell, speaking of ..."
+    agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+    by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    # "attacked by Sanders" names who attacked; "encouraged by a psychotherapist" is no one's stance to check.
+    return by if by is not None and by.pos_ == "PROPN" else None
+
+
+def _held_by_someone(tok: Any) -> bool:
+    """A stance needs a holder: a person, a group or a pronoun for one, not "it" or a relative pronoun."""
+    subj = _holder(tok)
+    if subj is None or subj.lower_ in ("it", "this", "that", "which", "what", "there"):
+        return False
+    # "The criticisms echo in the industry": the writer's voice, with words as the subject, not a speaker.
+    return subj.lower_.rstrip("s") not in _STANCE_NOUNS
 
 
 def _credited_span(sc: SentenceContext, tok: Any, subj: Any, content: list[Any]) -> tuple[int, int]:
@@ -165,5 +297,6 @@ def _interviews_with_outlet(sc: SentenceContext) -> list[Finding]:
         span = sc.doc.char_span(sc.start + m.start("outlet"), sc.start + m.end(), alignment_mode="expand")
         if span is not None and any(t.ent_type_ == "PERSON" for t in span) or sc.ctx.full_name(outlet) != outlet:
             continue  # an interview with a person names the interviewee, not an outlet
-        out.append(_finding(sc, sc.start + m.start(), sc.start + m.end(), outlet, "source", "outlet"))
+        cue = m.group(0)[: m.start("outlet") - m.start()].removesuffix("the ").strip()
+        out.append(_finding(sc, sc.start + m.start(), sc.start + m.end(), outlet, "source", "outlet", cue))
     return out

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import attributions, dates, facts, money, quantities, quotes, roles, speakers
+from . import attributions, dates, facts, money, quantities, quotes, roles, speakers, statements
 from .claims import Claim, Extraction, Finding
 from .context import Context, Extractor, SentenceContext
 from .fingerprint import fingerprint
@@ -159,12 +159,22 @@ def _extract_doc(doc: Any, base: int, kinds: _Kinds, ctx: Context) -> tuple[list
         out += sc.found
     # Piece extractors see every other finding of the piece, not those of each other.
     later = [f for sc in claim_sents for extractor in PIECE_EXTRACTORS for f in extractor(replace(sc, found=out))]
-    return out + later, sents
+    return statements.fold(out + later, doc_text, base), sents
 
 
 def _sentence_of(sentences: list[tuple[int, int]], start: int) -> tuple[int, int]:
     i = bisect.bisect_right(sentences, (start, 1 << 62)) - 1
     return sentences[i] if i >= 0 else (start, start)
+
+
+_CLAUSE_START = re.compile(r"[,;:—–(]\s*")
+
+
+def _clause_before(text: str, s_start: int, start: int) -> str:
+    """The words of a claim's clause before it: what may hedge it ("may have cost" before "$14 billion")."""
+    lead = text[s_start:start]
+    breaks = [m.end() for m in _CLAUSE_START.finditer(lead)]
+    return lead[breaks[-1] :] if breaks else lead
 
 
 def _same_role(a: Finding, b: Finding) -> bool:
@@ -263,7 +273,7 @@ def _group_restated_roles(
         roles.complete_names(f, ctx)
         s_start, s_end = _sentence_of(sentences, f.start)
         sentence = text[s_start : max(s_end, f.end)].strip()
-        value, reasons = score(f, sentence)
+        value, reasons = score(f, _clause_before(text, s_start, f.start) + text[f.start : f.end])
         person = str(f.normalized.get("person", "")).lower() if f.type == "role" else None
         if person is not None:
             same = next((g for g in role_groups.get(person, []) if _same_role(g.finding, f)), None)

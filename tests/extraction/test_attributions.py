@@ -1,0 +1,45 @@
+"""Attributions as PolNeAR labels them: reported speech and stances without quotation marks, with cue and source."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import of_type
+
+pytestmark = pytest.mark.model
+
+
+@pytest.mark.parametrize(
+    ("text", "who", "cue"),
+    [
+        ("Senator Mary Holt said that the budget rose by 5 percent last year.", "Mary Holt", "said"),
+        ("Governor John Kasich hopes to win Ohio in the March primary.", "John Kasich", "hopes"),
+        (
+            "Hillary Clinton also congratulated Bernie Sanders for competing hard in several states.",
+            "Hillary Clinton",
+            "congratulated",
+        ),
+        (
+            "Donald Trump met voters in Iowa. He believes the wall will be paid for by Mexico.",
+            "Donald Trump",
+            "believes",
+        ),
+        ("The trade deal was attacked by Bernie Sanders on Tuesday.", "Bernie Sanders", "attacked"),
+        ("Ted Cruz spoke in Texas. Cruz's criticism of the trade deal was sharp.", "Ted Cruz", "criticism"),
+    ],
+)
+def test_reported_speech_and_stances_name_their_cue_and_source(claims_of, text: str, who: str, cue: str) -> None:  # type: ignore[no-untyped-def]
+    found = of_type(claims_of(text), "attribution")
+    assert any(c.normalized.get("speaker") == who and c.normalized["cue"] == cue for c in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Various countries, including the United States, have seen marked increases in measles cases.",
+        "Encouraged to explore creative outlets by a psychotherapist, Vanderbilt took acting lessons.",
+        "The company released a new phone in March.",
+    ],
+)
+def test_acts_and_experiences_are_not_stances(claims_of, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert of_type(claims_of(text), "attribution") == []
