@@ -41,16 +41,16 @@ CASES = [
 
 @pytest.mark.parametrize(("finding", "reason"), CASES, ids=lambda c: getattr(c, "type", None))
 def test_reasons_name_what_makes_the_claim_worth_checking(finding: Finding, reason: str) -> None:
-    _value, reasons = score(finding, "")
+    _value, reasons = score(finding, "", 0.0)
     assert reason in reasons
     assert not any(r.endswith(" claim") for r in reasons)
 
 
 def test_every_claim_has_a_reason_and_ties_are_ordered_by_name() -> None:
-    bare = score(Finding("date", 0, 4, {"year": 2019}), "")[1]
+    bare = score(Finding("date", 0, 4, {"year": 2019}), "", 0.0)[1]
     assert bare == ("a date",)
     both = Finding("fact", 0, 9, {}, ("fact", "named_entity", "in_title"))
-    assert score(both, "")[1] == ("in the headline", "names a person or organisation")
+    assert score(both, "", 0.0)[1] == ("in the headline", "names a person or organisation")
 
 
 @pytest.mark.model
@@ -60,3 +60,12 @@ def test_a_hedge_weakens_a_claim_only_before_it(claims_of) -> None:  # type: ign
     assert "hedged or speculative wording" not in later[0].reasons
     assert "hedged or speculative wording" in before[0].reasons
     assert before[0].score < later[0].score
+
+
+def test_a_sentence_worded_like_checkers_picks_says_so_and_scores_higher() -> None:
+    finding = Finding("fact", 0, 10, {"entities": ["Ohio"]}, ("named_entity",))
+    low_value, low_reasons = score(finding, "", 0.1)
+    high_value, high_reasons = score(finding, "", 0.9)
+    assert high_value > low_value
+    assert "worded like the statements fact-checkers pick" in high_reasons
+    assert "worded like the statements fact-checkers pick" not in low_reasons

@@ -46,16 +46,21 @@ def test_no_two_claims_share_a_span_or_repeat_one_statement(path: Path, nlp) -> 
         for span in c.spans:
             assert span not in seen, f"{c.type} and {seen[span]} on {c.text!r}"
             seen[span] = c.type
-    speech = [c for c in claims if c.type in ("quote", "attribution")]
     for fact in (c for c in claims if c.type == "fact"):
-        told = [s for s in speech if s.start < fact.end and fact.start < s.end]
-        assert not told, f"fact {fact.text!r} restates {told[0].type} {told[0].text!r}"
+        speech = (c for c in claims if c.type in ("quote", "attribution"))
+        for said in (c for c in speech if c.start < fact.end and fact.start < c.end):
+            # A quote stands for its sentence. Beside an attribution, a fact is what the source says, without
+            # the source: the attribution asks whether it was said, the fact whether it is so.
+            assert said.type == "attribution", f"fact {fact.text!r} restates quote {said.text!r}"
+            who = [str(said.normalized.get(k) or "").lower() for k in ("cue", "source", "speaker")]
+            assert not any(w and w in fact.text.lower() for w in who), f"fact {fact.text!r} restates {said.text!r}"
 
 
 def test_an_attribution_carries_its_sentences_entities_and_figures(claims_of) -> None:  # type: ignore[no-untyped-def]
     claims = claims_of("Health Minister Fahrettin Koca said 31 of the injured were in intensive care in Malatya.")
     statements = [c for c in claims if c.type in STATEMENTS]
-    assert [c.type for c in statements] == ["attribution"]
+    assert [c.type for c in statements] == ["attribution", "fact"]  # who said it; whether it is so
+    assert statements[1].text == "31 of the injured were in intensive care in Malatya"
     values = statements[0].normalized
     assert (values["speaker"], values["cue"]) == ("Fahrettin Koca", "said")
     assert "Malatya" in values["entities"]
@@ -71,6 +76,15 @@ def test_a_quote_stands_for_its_sentence_and_its_tag(claims_of) -> None:  # type
     quote = next(c for c in statements if c.type == "quote")
     assert quote.normalized["speaker"] == "Yann LeCun"
     assert not [c for c in statements if c.start >= quote.start - 1 and c.type != "quote"]
+
+
+def test_what_a_source_says_is_a_fact_beside_the_attribution(claims_of) -> None:  # type: ignore[no-untyped-def]
+    claims = claims_of("According to the WHO, the number of measles cases worldwide exceeded that of any year since "
+                       "2006. The New York Times reported that Hunter Biden, the son of Joe Biden, sat on the board.")
+    facts = [c.text for c in claims if c.type == "fact"]
+    assert facts == ["the number of measles cases worldwide exceeded that of any year since 2006",
+                     "Hunter Biden, the son of Joe Biden, sat on the board"]
+    assert [c.normalized["source"] for c in claims if c.type == "attribution"] == ["WHO", "New York Times"]
 
 
 def test_what_a_sentence_says_beside_its_attribution_stays_a_fact(claims_of) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import attributions, dates, facts, money, quantities, quotes, roles, speakers, statements
+from . import attributions, checkworthy, dates, facts, money, quantities, quotes, roles, speakers, statements
 from .claims import Claim, Extraction, Finding
 from .context import Context, Extractor, SentenceContext
 from .fingerprint import fingerprint
@@ -267,13 +267,16 @@ def _group_restated_roles(
     groups: list[_Group] = []
     # person (lowercased) -> that person's role groups, so restated titles merge without a quadratic scan
     role_groups: dict[str, list[_Group]] = {}
+    worth: dict[int, float] = {}  # sentence start -> its checkworthy.probability, read once per sentence
     for f in sorted(findings, key=lambda f: (f.start, f.end, f.type)):
         if f.end <= f.start:
             continue
         roles.complete_names(f, ctx)
         s_start, s_end = _sentence_of(sentences, f.start)
         sentence = text[s_start : max(s_end, f.end)].strip()
-        value, reasons = score(f, _clause_before(text, s_start, f.start) + text[f.start : f.end])
+        if s_start not in worth:
+            worth[s_start] = checkworthy.probability(sentence)
+        value, reasons = score(f, _clause_before(text, s_start, f.start) + text[f.start : f.end], worth[s_start])
         person = str(f.normalized.get("person", "")).lower() if f.type == "role" else None
         if person is not None:
             same = next((g for g in role_groups.get(person, []) if _same_role(g.finding, f)), None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .claims import Finding
+from .spans import TRAILING
 
 _SPEECH = ("quote", "attribution")
 _FIGURES = ("money", "quantity", "date")
@@ -18,6 +19,10 @@ _FIGURES = ("money", "quantity", "date")
 _CARRIED = ("superlative", "named_entity", "in_title")
 # What is left of a sentence beside its attribution is a fact of its own only if it says this much.
 _MIN_REST_WORDS = 6
+# What an attribution's content must say to be a fact of its own beside it ("prices rose" is not enough).
+_MIN_CONTENT_WORDS = 4
+_ACCORDING = re.compile(r"\baccording to\b")
+_THAT = re.compile(r"^(?:that|whether)\s+", re.I)
 # Characters between a quotation's last word and its tag: the closing mark, a comma, a space.
 _TAG_GAP = 4
 _WORDS = re.compile(r"[^\W\d_]{2,}")
@@ -62,6 +67,51 @@ def _rest(fact: Finding, hosts: list[Finding], piece: str, base: int) -> tuple[i
     return best[0] + lead, best[0] + len(text.rstrip(_EDGE))
 
 
+def _credits(attr: Finding, piece: str, base: int) -> list[tuple[int, int]]:
+    """Where an attribution names its cue and its source or speaker ("According to", "the WHO"; "The New
+    York Times", "reported") inside its span; none when the text names neither (a speaker read from "he")."""
+    text = piece[attr.start - base : attr.end - base].lower()
+    found = []
+    for key in ("cue", "source", "speaker"):
+        words = str(attr.normalized.get(key) or "").lower()
+        if words:  # every time: "announced his death and announced the cause"
+            found += [(attr.start + m.start(), attr.start + m.end()) for m in re.finditer(re.escape(words), text)]
+    # A second cue the attribution did not keep as its own ("..., according to NBC" after a stance verb).
+    found += [(attr.start + m.start(), attr.start + m.end()) for m in _ACCORDING.finditer(text)]
+    return found
+
+
+def _attributed(fact: Finding, hosts: list[Finding], piece: str, base: int) -> tuple[int, int] | None:
+    """What an attribution's sentence says, without who says it: the fact a checker checks beside the
+    attribution ("the number of cases ... exceeded" beside "According to the WHO"). Both are claims: the one
+    asks whether the source said it, the other whether it is so. None beside a quote (which stands for its
+    sentence) or when the rest is too short to state anything."""
+    if any(h.type == "quote" for h in hosts):
+        return None
+    credits = [span for h in hosts for span in _credits(h, piece, base)]
+    if not credits:
+        return None
+    pos, best = fact.start, (fact.start, fact.start)
+    for lo, hi in [*sorted(credits), (fact.end, fact.end)]:
+        if lo - pos > best[1] - best[0]:
+            best = (pos, lo)
+        pos = max(pos, hi)
+    text = piece[best[0] - base : best[1] - base]
+    core = _THAT.sub("", text.strip(_EDGE))
+    if len(_WORDS.findall(core)) < _MIN_CONTENT_WORDS:
+        return None
+    start = best[0] + text.find(core)
+    return start, start + len(core.rstrip(_EDGE + "."))
+
+
+def _bare(f: Finding, piece: str, base: int) -> tuple[int, int]:
+    """A finding's span without its trailing punctuation, as its claim will have it (spans.py trims it)."""
+    end = f.end
+    while end > f.start + 1 and piece[end - base - 1] in TRAILING:
+        end -= 1
+    return f.start, end
+
+
 def _merge_into(keep: Finding, other: Finding) -> None:
     """Two attributions of one span ('According to X, ...' read by two cues): one claim, values of both."""
     for key, value in other.normalized.items():
@@ -81,7 +131,7 @@ def fold(findings: list[Finding], piece: str, base: int) -> list[Finding]:
     for a in sorted((f for f in findings if f.type == "attribution"), key=lambda f: (f.start, f.end)):
         if _restates_quote(a, quotes, piece, base):
             continue
-        same = next((k for k in attrs if (k.start, k.end) == (a.start, a.end)), None)
+        same = next((k for k in attrs if _bare(k, piece, base) == _bare(a, piece, base)), None)
         if same is not None:
             _merge_into(same, a)
         else:
@@ -92,7 +142,7 @@ def fold(findings: list[Finding], piece: str, base: int) -> list[Finding]:
         if not hosts:
             facts.append(fact)
             continue
-        rest = _rest(fact, hosts, piece, base)
+        rest = _rest(fact, hosts, piece, base) or _attributed(fact, hosts, piece, base)
         if rest is not None:
             fact.start, fact.end = rest
             facts.append(fact)
