@@ -306,3 +306,25 @@ def test_near_similarity_is_pg_trgms(sessions, a: str, b: str) -> None:
         if s.get_bind().dialect.name != "postgresql":
             pytest.skip("pg_trgm is PostgreSQL's")
         assert s.scalar(text("SELECT similarity(:a, :b)"), {"a": a, "b": b}) == pytest.approx(similarity(a, b))
+
+
+def test_a_verdict_recorded_later_gives_waiting_claims_one_match_per_draft(client, desk, sessions,
+                                                                          monkeypatch) -> None:
+    story, (wang_a, wang_b) = store(sessions, desk.rita, "story", [WANG_1, WANG_2])  # one claim, said twice
+    _, (older,) = store(sessions, desk.rita, "older", [WANG_2])
+    _, (newer,) = store(sessions, desk.rita, "newer", [WANG_2])
+    first = rate(client, desk.eddy_h, wang_a)
+    # Its own revision's other wording is not an earlier check; the other drafts' waiting claims show it.
+    assert _matches(sessions) == {(older, wang_a, first["id"]), (newer, wang_a, first["id"])}
+    second = rate(client, desk.eddy_h, wang_b)
+    # One match per draft: its newest claim replaces the older one.
+    assert _matches(sessions) == {(older, wang_b, second["id"]), (newer, wang_b, second["id"])}
+    [match] = client.get(f"/api/v1/claims/{older}", headers=desk.cara_h).json["matches"]
+    assert (match["claim_id"], match["draft_id"], match["verdict_id"]) == (wang_b, story, second["id"])
+
+    monkeypatch.setattr("factdesk.services.memory.WAITING_PER_VERDICT", 1)
+    _, (checked_first,) = store(sessions, desk.rita, "elsewhere", [WANG_1])
+    with unit_of_work(sessions) as s:
+        s.execute(delete(ClaimMatch))
+    verdict = rate(client, desk.eddy_h, checked_first)
+    assert _matches(sessions) == {(newer, checked_first, verdict["id"])}  # the newest waiting claim only

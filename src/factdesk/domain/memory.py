@@ -54,11 +54,11 @@ NEAR_THRESHOLD = 0.5
 # title, a figure or a date is matched on its values (exact) or not at all.
 NEAR_TYPES = frozenset({"fact", "attribution", "quote"})
 
-# Capitalised words that start sentences rather than name anything.
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# Capitalised words that start sentences rather than name anything.
 _NOT_NAMES = _words(
     """a an the in on at of for from by to and but or nor so yet as if when while after before since until
     he she it they we i you his her its their our this that these those there here then now also however

@@ -7,6 +7,13 @@ for every earlier claim with the same key that has a verdict: one per draft (its
 drafts and from this draft's earlier revisions. The same claim continuing in the next revision of its own draft
 (same fingerprint) is services.carryover's business, and not matched here.
 
+A verdict recorded later reaches the claims already stored (`match_waiting`, called by services.verdicts in the
+verdict's unit of work): two drafts in review at once, the second extracted before anyone checked the first's
+claim, would otherwise be checked twice. Every claim with the same key still waiting for a verdict of its own, in
+other drafts and in this draft's later revisions, gets the exact match the claim would have had, had it been
+stored after the verdict. Near matches arrive only when a claim is stored: finding them the other way round
+would run a similarity search over every waiting claim of the type on each verdict.
+
 A match points at the earlier claim's latest verdict and follows it when a checker supersedes it
 (`follow_superseded`, called by services.verdicts). Whether it is fresh is decided when it is read, from the
 verdict's check date and its type's shelf life, so a changed shelf life needs no rebuild.
@@ -41,6 +48,7 @@ from ..domain.memory import (
     trigrams,
 )
 from ..domain.memory import shelf_life as shelf_life_of
+from ..domain.states import ClaimStatus
 from ..extraction.fingerprint import canonical_wording
 from ..models import Claim, ClaimMatch, Draft, Verdict, utcnow
 from .errors import Conflict, Invalid
@@ -251,6 +259,77 @@ def follow_superseded(session: Session, superseded: Verdict | None, latest: Verd
         .execution_options(synchronize_session=False)
     )
     return int(moved.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# Waiting claims a recorded verdict gives a match to, at most (the newest first, those in review): the checker waits
+# for the verdict's unit of work, and a key shared by thousands of open claims (a boilerplate figure repeated in
+# every market report) must not make recording one verdict rewrite them all. Past the cap the oldest waiting claims
+# go without this match: they are checked as before, only not faster.
+WAITING_PER_VERDICT = 500
+
+
+def match_waiting(session: Session, claim: Claim, verdict: Verdict) -> int:
+    """Give the claims with `claim`'s match key still waiting for a verdict of their own (other drafts', whatever
+    their ids, and this draft's later revisions', but not the same claim continuing) an exact match showing
+    `verdict`, just recorded on `claim`: a claim extracted before the check shows it too. As store_matches: one
+    match per earlier draft (its newest claim), one per check, at most MATCHES_PER_CLAIM, and an exact match
+    replaces near ones. Safe to repeat: a claim that shows `claim` already follows its latest verdict. Returns
+    how many matches were stored."""
+    if claim.match_key is None or verdict.carried_from_id is not None:
+        return 0
+    later_here = and_(Claim.draft_id == claim.draft_id, Claim.revision_id > claim.revision_id,
+                      Claim.fingerprint != claim.fingerprint)
+    waiting = list(session.scalars(
+        select(Claim.id)
+        .where(Claim.match_key == claim.match_key, Claim.id != claim.id,
+               Claim.status.in_((ClaimStatus.OPEN, ClaimStatus.LEASED)),
+               or_(Claim.draft_id != claim.draft_id, later_here),
+               ~exists().where(Verdict.claim_id == Claim.id))
+        .order_by(Claim.id.desc()).limit(WAITING_PER_VERDICT)
+    ))
+    if not waiting:
+        return 0
+    earlier = aliased(Claim)
+    shown = session.execute(
+        select(ClaimMatch.id, ClaimMatch.claim_id, ClaimMatch.earlier_claim_id, ClaimMatch.kind, earlier.draft_id,
+               func.coalesce(Verdict.reuse_of_id, Verdict.id).label("root_id"))
+        .join(earlier, earlier.id == ClaimMatch.earlier_claim_id)
+        .join(Verdict, Verdict.id == ClaimMatch.verdict_id)
+        .where(ClaimMatch.claim_id.in_(waiting))
+    ).all()
+    by_claim: dict[int, list[Any]] = {}
+    for row in shown:
+        by_claim.setdefault(row.claim_id, []).append(row)
+    check = verdict.reuse_of_id or verdict.id
+    replaced: list[int] = []
+    rows: list[dict[str, Any]] = []
+    now = utcnow()
+    for claim_id in waiting:
+        gone = _replaced_by(by_claim.get(claim_id, []), claim, check)
+        if gone is None:
+            continue
+        replaced += gone
+        rows.append({"claim_id": claim_id, "earlier_claim_id": claim.id, "verdict_id": verdict.id,
+                     "kind": MatchKind.EXACT.value, "similarity": 1.0, "created_at": now})
+    if replaced:
+        session.execute(delete(ClaimMatch).where(ClaimMatch.id.in_(replaced))
+                        .execution_options(synchronize_session=False))
+    if rows:
+        session.execute(insert(ClaimMatch), rows)
+    return len(rows)
+
+
+def _replaced_by(shown: Sequence[Any], claim: Claim, check: int) -> list[int] | None:
+    """The ids of the matches a waiting claim showing `shown` loses to a new exact match with `claim` (a verdict
+    of the check `check` just recorded on it): its near ones, and an older claim of the same draft; None when it
+    gets none (it shows `claim`, a newer claim of its draft or the same check already, or has all it keeps)."""
+    exact = [m for m in shown if m.kind == MatchKind.EXACT]
+    same_draft = [m for m in exact if m.draft_id == claim.draft_id]
+    if any(m.earlier_claim_id >= claim.id for m in same_draft) or any(m.root_id == check for m in exact):
+        return None
+    if len(exact) - len(same_draft) >= MATCHES_PER_CLAIM:
+        return None
+    return [m.id for m in shown if m.kind != MatchKind.EXACT] + [m.id for m in same_draft]
 
 
 def _visible_to(actor: Actor, earlier: Any) -> ColumnElement[bool]:

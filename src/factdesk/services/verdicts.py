@@ -122,6 +122,7 @@ def record_verdict(
             },
         )
         memory.follow_superseded(session, previous, verdict)
+        memory.match_waiting(session, claim, verdict)
 
         gate_open = gate_for_current(session, draft).publishable
         statuses = list(session.scalars(select(Claim.status).where(Claim.revision_id == draft.current_revision_id)))
