@@ -127,6 +127,20 @@ def fold(findings: list[Finding], piece: str, base: int) -> list[Finding]:
     Attributions gain `entities` and `figures` facets from their sentence (see the module docstring).
     """
     quotes = [f for f in findings if f.type == "quote"]
+    attrs = _attributions(findings, quotes, piece, base)
+    facts = _facts(findings, [*attrs, *quotes], piece, base)
+    figures = [f for f in findings if f.type in _FIGURES]
+    entities = [(fact, fact.normalized.get("entities", [])) for fact in findings if fact.type == "fact"]
+    for a in attrs:
+        _add_facets(
+            a, [piece[f.start - base : f.end - base] for f in figures if a.start <= f.start < f.end <= a.end], entities
+        )
+    others = [f for f in findings if f.type not in (*_SPEECH, "fact")]
+    return others + quotes + attrs + facts
+
+
+def _attributions(findings: list[Finding], quotes: list[Finding], piece: str, base: int) -> list[Finding]:
+    """The attributions that are statements of their own: none that a quote states, one per span."""
     attrs: list[Finding] = []
     for a in sorted((f for f in findings if f.type == "attribution"), key=lambda f: (f.start, f.end)):
         if _restates_quote(a, quotes, piece, base):
@@ -136,9 +150,15 @@ def fold(findings: list[Finding], piece: str, base: int) -> list[Finding]:
             _merge_into(same, a)
         else:
             attrs.append(a)
+    return attrs
+
+
+def _facts(findings: list[Finding], speech: list[Finding], piece: str, base: int) -> list[Finding]:
+    """The facts no quote or attribution states, each narrowed to what it says beside them; a fact wholly
+    stated by them lends them its features instead."""
     facts = []
     for fact in (f for f in findings if f.type == "fact"):
-        hosts = [s for s in (*attrs, *quotes) if _overlap(s, fact)]
+        hosts = [s for s in speech if _overlap(s, fact)]
         if not hosts:
             facts.append(fact)
             continue
@@ -149,14 +169,7 @@ def fold(findings: list[Finding], piece: str, base: int) -> list[Finding]:
             continue
         for host in hosts:
             host.features += tuple(f for f in fact.features if f in _CARRIED and f not in host.features)
-    figures = [f for f in findings if f.type in _FIGURES]
-    entities = [(fact, fact.normalized.get("entities", [])) for fact in findings if fact.type == "fact"]
-    for a in attrs:
-        _add_facets(
-            a, [piece[f.start - base : f.end - base] for f in figures if a.start <= f.start < f.end <= a.end], entities
-        )
-    others = [f for f in findings if f.type not in (*_SPEECH, "fact")]
-    return others + quotes + attrs + facts
+    return facts
 
 
 def _add_facets(attr: Finding, figures: list[str], entities: list[tuple[Finding, list[str]]]) -> None:
