@@ -70,28 +70,26 @@ def gate_for_text(session: Session, draft: Draft, content_hash: str) -> GateAnsw
     """The gate's answer for the text with `content_hash`, as things stand in this transaction: the check
     made when the CMS publishes that text (services.publications). Saves waiting in the inbox are not asked
     about: the question is whether what went out was cleared, not whether something newer is coming."""
-    current = draft.current_revision
-    return decide_gate(
-        draft_status=draft.status,
-        asked_hash=content_hash,
-        current_hash=current.content_hash if current else None,
-        current_revision_id=draft.current_revision_id,
-        approval=_approved(latest_approval(session, draft.id)),
-        claims=claim_ratings(session, draft.current_revision_id),
-    )
+    return gate_of(draft, latest_approval(session, draft.id), claim_ratings(session, draft.current_revision_id),
+                   asked_hash=content_hash)
 
 
-def gate_of(draft: Draft, approval: Approval | None, claims: list[ClaimRating]) -> GateAnswer:
-    """The gate's answer for the draft's current text, from its latest approval and the current revision's
-    claims with their ratings (`claim_ratings`), for a caller that has loaded them already."""
+def gate_of(draft: Draft, approval: Approval | None, claims: list[ClaimRating], *, asked_hash: str | None = None,
+            save_waiting: bool = False) -> GateAnswer:
+    """The gate's answer for the text with `asked_hash` (default: the draft's current text), from its latest
+    approval and the current revision's claims with their ratings (`claim_ratings`), for a caller that has
+    loaded them already; `save_waiting` when a newer CMS save waits in the inbox."""
     current = draft.current_revision
+    if asked_hash is None:
+        asked_hash = current.content_hash if current else ""
     return decide_gate(
         draft_status=draft.status,
-        asked_hash=current.content_hash if current else "",
+        asked_hash=asked_hash,
         current_hash=current.content_hash if current else None,
         current_revision_id=draft.current_revision_id,
         approval=_approved(approval),
         claims=claims,
+        save_waiting=save_waiting,
     )
 
 
@@ -278,15 +276,8 @@ def _gate_of_draft(session: Session, draft: Draft, content_hash: str | None) -> 
             .order_by(Revision.number.desc())
             .limit(1)
         )
-    answer = decide_gate(
-        draft_status=draft.status,
-        asked_hash=asked,
-        current_hash=current.content_hash if current else None,
-        current_revision_id=draft.current_revision_id,
-        approval=_approved(latest_approval(session, draft.id)),
-        claims=claim_ratings(session, draft.current_revision_id),
-        save_waiting=inbox.has_waiting_save(session, draft.source, draft.external_id),
-    )
+    answer = gate_of(draft, latest_approval(session, draft.id), claim_ratings(session, draft.current_revision_id),
+                     asked_hash=asked, save_waiting=inbox.has_waiting_save(session, draft.source, draft.external_id))
     return GateResult(
         answer.publishable,
         number,

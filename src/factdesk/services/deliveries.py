@@ -27,7 +27,8 @@ MAX_BACKOFF_SECONDS = 3600.0
 
 @dataclass(frozen=True)
 class Attempt:
-    """What one run of the delivery task did: outcome is "delivered", "retry", "failed" or "done_already"."""
+    """What one run of an outbound task did: "retry" (after `retry_in` seconds), "done_already", or the
+    task's word for its end ("delivered" or "failed" for a delivery, "done" or "failed" for a revert)."""
 
     outcome: str
     retry_in: float = 0.0
@@ -96,12 +97,13 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # a redirect is an answer we do not follow: the event is not delivered
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect)
+# Outbound HTTP to a CMS (callbacks here, unpublish calls in services.reverts): redirects are not followed.
+OPENER = urllib.request.build_opener(_NoRedirect)
 
 
 def _post(req: _Request, timeout: float) -> tuple[int | None, str | None]:
     try:
-        with _OPENER.open(urllib.request.Request(req.url, data=req.body, headers=req.headers, method="POST"),
+        with OPENER.open(urllib.request.Request(req.url, data=req.body, headers=req.headers, method="POST"),
                           timeout=timeout) as response:
             return response.status, None
     except urllib.error.HTTPError as exc:

@@ -24,20 +24,12 @@ from ..db import Sessions, unit_of_work
 from ..domain.actors import SYSTEM
 from ..models import Draft, Integration, OutboxJob, Publication, utcnow
 from . import audit
-from .deliveries import backoff
+from .deliveries import OPENER, Attempt, backoff
 from .publications import REVERT_TASK
 
 ANSWER_CHARS = 1000
 # Answers worth asking again: the CMS is busy or down, or timed out. Anything else 4xx will not change.
 _RETRYABLE = {408, 409, 425, 429}
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """What one attempt did: "done", "failed", "retry" (after `retry_in` seconds) or "done_already"."""
-
-    outcome: str
-    retry_in: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -82,20 +74,12 @@ def fetch(call: Call, timeout: float) -> Answer:
     """Make one HTTP call (no redirects followed); the CMS's status and the start of its body."""
     req = urllib.request.Request(call.url, data=call.body, headers=dict(call.headers), method=call.method)
     try:
-        with _OPENER.open(req, timeout=timeout) as response:
+        with OPENER.open(req, timeout=timeout) as response:
             return Answer(response.status, response.read(ANSWER_CHARS * 64).decode("utf-8", "replace"))
     except urllib.error.HTTPError as exc:
         return Answer(exc.code, exc.read(ANSWER_CHARS).decode("utf-8", "replace"), f"HTTP {exc.code}")
     except (urllib.error.URLError, OSError, ValueError) as exc:
         return Answer(None, error=str(getattr(exc, "reason", exc))[:ANSWER_CHARS])
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
 
 
 def _record(session: Session, settings: Settings, publication_id: int, answer: Answer, *, final: bool) -> Attempt:
