@@ -45,6 +45,16 @@ def _restates_quote(attr: Finding, quotes: list[Finding], piece: str, base: int)
     return False
 
 
+def _longest_gap(start: int, end: int, cuts: list[tuple[int, int]]) -> tuple[int, int]:
+    """The longest stretch of start..end that none of `cuts` (sorted by start) covers."""
+    pos, best = start, (start, start)
+    for lo, hi in [*cuts, (end, end)]:
+        if lo - pos > best[1] - best[0]:
+            best = (pos, lo)
+        pos = max(pos, hi)
+    return best
+
+
 def _rest(fact: Finding, hosts: list[Finding], piece: str, base: int) -> tuple[int, int] | None:
     """The longest stretch of a fact's sentence that no attribution or quote states, if it is a statement
     of its own ("Vanderbilt was married to ...; but, according to her memoirs, ...").
@@ -55,11 +65,7 @@ def _rest(fact: Finding, hosts: list[Finding], piece: str, base: int) -> tuple[i
     cuts = sorted((max(h.start, fact.start), min(h.end, fact.end)) for h in hosts)
     if any(h.type == "quote" for h in hosts):
         cuts = [cuts[0], (cuts[0][0], fact.end)]
-    pos, best = fact.start, (fact.start, fact.start)
-    for lo, hi in [*cuts, (fact.end, fact.end)]:
-        if lo - pos > best[1] - best[0]:
-            best = (pos, lo)
-        pos = max(pos, hi)
+    best = _longest_gap(fact.start, fact.end, cuts)
     text = piece[best[0] - base : best[1] - base]
     if len(_WORDS.findall(text)) < _MIN_REST_WORDS:
         return None
@@ -91,11 +97,7 @@ def _attributed(fact: Finding, hosts: list[Finding], piece: str, base: int) -> t
     credits = [span for h in hosts for span in _credits(h, piece, base)]
     if not credits:
         return None
-    pos, best = fact.start, (fact.start, fact.start)
-    for lo, hi in [*sorted(credits), (fact.end, fact.end)]:
-        if lo - pos > best[1] - best[0]:
-            best = (pos, lo)
-        pos = max(pos, hi)
+    best = _longest_gap(fact.start, fact.end, sorted(credits))
     text = piece[best[0] - base : best[1] - base]
     core = _THAT.sub("", text.strip(_EDGE))
     if len(_WORDS.findall(core)) < _MIN_CONTENT_WORDS:
