@@ -298,6 +298,29 @@ def test_a_reworded_claim_is_a_near_match_and_a_contradicting_one_none(client, d
     assert r.status_code == 201 and r.json["reuse_of"] == verdict["id"]
 
 
+SAID = "Mark Zuckerberg said Meta would hire more researchers in Paris."
+SAID_AGAIN = "Meta would hire more researchers in Paris, Mark Zuckerberg said."
+SPEAKER = {"source": "Mark Zuckerberg"}
+SPEAKER_SAID = {**SPEAKER, "content": "Meta would hire more researchers in Paris"}  # a key of its own
+
+
+def test_each_claim_of_a_revision_gets_its_own_near_matches(client, desk, sessions) -> None:
+    """A revision's claims are looked up together: each gets the earlier claims of its own type like its own
+    words, not those of the revision's other claims."""
+    first, (left, said) = store(sessions, desk.rita, "first", [("fact", {"entities": LECUN}, LEFT, LEFT),
+                                                               ("attribution", SPEAKER_SAID, SAID, SAID)])
+    left_verdict, said_verdict = rate(client, desk.eddy_h, left), rate(client, desk.eddy_h, said)
+    second, (quit_, said_again, as_fact) = store(sessions, desk.rita, "second", [
+        ("fact", {"entities": LECUN}, QUIT, QUIT), ("attribution", SPEAKER, SAID_AGAIN, SAID_AGAIN),
+        ("fact", {}, SAID_AGAIN + " Again.", SAID_AGAIN + " Again.")])
+    by_id = {c["id"]: c for c in claims_of(client, desk.cara_h, second)}
+    assert [(m["kind"], m["claim_id"], m["verdict_id"]) for m in by_id[quit_]["matches"]] == [
+        ("near", left, left_verdict["id"])]
+    assert [(m["kind"], m["claim_id"], m["verdict_id"]) for m in by_id[said_again]["matches"]] == [
+        ("near", said, said_verdict["id"])]
+    assert by_id[as_fact]["matches"] == []  # like the attribution's words, but a fact
+
+
 @pytest.mark.parametrize(("a", "b"), [(LEFT, QUIT), (LEFT, PRAISED), ("Scale AI's $14bn", "$14 billion, Scale AI"),
                                       ("Gáspár Maróth said so", "Maróth said so"), ("", "x")])
 def test_near_similarity_is_pg_trgms(sessions, a: str, b: str) -> None:

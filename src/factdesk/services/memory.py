@@ -29,7 +29,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, or_, select, text, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    Text,
+    and_,
+    column,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    true,
+    update,
+    values,
+)
 from sqlalchemy.orm import Session, aliased
 
 from ..db import Sessions, unit_of_work
@@ -52,7 +69,7 @@ from ..domain.states import ClaimStatus
 from ..extraction.fingerprint import canonical_wording
 from ..models import Claim, ClaimMatch, Draft, Verdict, utcnow
 from .errors import Conflict, Invalid
-from .read_models import MatchView, latest_verdicts, user_names
+from .read_models import MatchView, user_names
 
 # Earlier drafts matched per key at most: the newest ones; a claim shows five.
 MATCHES_PER_CLAIM = 20
@@ -111,7 +128,7 @@ def remember_claims(session: Session, claims: Sequence[Claim], *, new: bool = Fa
 
 def store_matches(session: Session, claims: Sequence[Claim], *, new: bool = False) -> int:
     """Store the exact matches of `claims` (flushed, their match keys set), replacing those they had unless
-    they are `new`."""
+    they are `new`; a fact, attribution or quote with no exact match gets its near ones."""
     if not claims:
         return 0
     if not new:
@@ -119,7 +136,7 @@ def store_matches(session: Session, claims: Sequence[Claim], *, new: bool = Fals
     earlier = _earlier_by_key(session, {c.match_key for c in claims if c.match_key}, max(c.id for c in claims))
     rows: list[dict[str, Any]] = []
     now = utcnow()
-    trigram_index = _has_trigram_index(session)
+    unmatched = []
     for claim in claims:
         found = [e for e in earlier.get(claim.match_key or "", []) if e.claim_id < claim.id
                  and not (e.draft_id == claim.draft_id and e.fingerprint == claim.fingerprint)]
@@ -128,9 +145,11 @@ def store_matches(session: Session, claims: Sequence[Claim], *, new: bool = Fals
             rows.append({"claim_id": claim.id, "earlier_claim_id": e.claim_id, "verdict_id": e.verdict_id,
                          "kind": MatchKind.EXACT.value, "similarity": 1.0, "created_at": now})
         if not kept and claim.type in NEAR_TYPES:
-            for e, score in _near(session, claim, trigram_index):
-                rows.append({"claim_id": claim.id, "earlier_claim_id": e.claim_id, "verdict_id": e.verdict_id,
-                             "kind": MatchKind.NEAR.value, "similarity": round(score, 3), "created_at": now})
+            unmatched.append(claim)
+    for claim_id, near in _near(session, unmatched).items():
+        for e, score in near:
+            rows.append({"claim_id": claim_id, "earlier_claim_id": e.claim_id, "verdict_id": e.verdict_id,
+                         "kind": MatchKind.NEAR.value, "similarity": round(score, 3), "created_at": now})
     if rows:
         # Plain rows, no ORM objects (SQLAlchemy sends them as one multi-row INSERT on PostgreSQL): a revision's
         # matches are written, never read back in this unit of work.
@@ -138,11 +157,12 @@ def store_matches(session: Session, claims: Sequence[Claim], *, new: bool = Fals
     return len(rows)
 
 
-# Candidates a near match is looked for among: on PostgreSQL those the trigram index finds similar (pg_trgm's `%`,
-# 0.3 by default, below NEAR_THRESHOLD); elsewhere (SQLite, or PostgreSQL without pg_trgm) only the newest claims
-# of the type, a window scored in Python that keeps the lookup within a revision's budget.
+# Candidates a near match is looked for among: on PostgreSQL those the trigram index finds at least NEAR_THRESHOLD
+# similar, the most similar first; elsewhere (SQLite, or PostgreSQL without pg_trgm) only the newest claims of the
+# type, a window scored in Python that keeps the lookup within a revision's budget.
 NEAR_CANDIDATES = 200
 NEAR_SCAN = 50
+_CANDIDATE_COLUMNS = (Claim.id, Claim.draft_id, Claim.fingerprint, Claim.text, Claim.sentence, Claim.normalized)
 
 
 def _has_trigram_index(session: Session) -> bool:
@@ -152,44 +172,91 @@ def _has_trigram_index(session: Session) -> bool:
     return bool(session.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")))
 
 
-def _near(session: Session, claim: Claim, trigram_index: bool) -> list[tuple[_Earlier, float]]:
-    """An earlier claim of the same type whose words are similar (NEAR_THRESHOLD, pg_trgm's measure, computed
-    here so that both databases give the same answers), whose sentence names something the claim's does and
-    whose compared values do not contradict it, with a verdict recorded on it; the best per draft."""
-    query = select(Claim.id, Claim.draft_id, Claim.fingerprint, Claim.text) \
+def _near(session: Session, claims: Sequence[Claim]) -> dict[int, list[tuple[_Earlier, float]]]:
+    """Each claim's near matches, the best per draft: an earlier claim of the same type whose words are similar
+    (NEAR_THRESHOLD, pg_trgm's measure, computed here so that both databases give the same answers), whose
+    sentence names something the claim's does and whose compared values do not contradict it, with a verdict
+    recorded on it. The whole revision's candidates in one query and their verdicts in another: a query per
+    claim cost a revision more round trips than the lookups themselves."""
+    if not claims:
+        return {}
+    if _has_trigram_index(session):
+        candidates = _similar_by_index(session, claims)
+    else:
+        candidates = {c.id: _newest_of_type(session, c) for c in claims}
+    similar: dict[int, list[tuple[Any, float]]] = {}
+    for claim in claims:
+        words = trigrams(claim.text)
+        for row in candidates.get(claim.id, ()):
+            if row.draft_id == claim.draft_id and row.fingerprint == claim.fingerprint:
+                continue
+            theirs = trigrams(row.text)
+            score = len(words & theirs) / len(words | theirs) if words | theirs else 0.0
+            if score >= NEAR_THRESHOLD and shares_a_name(row.sentence, claim.sentence) \
+                    and not contradicts(claim.type, row.normalized or {}, claim.normalized or {}):
+                similar.setdefault(claim.id, []).append((row, score))
+    checks = _latest_checks(session, sorted({row.id for found in similar.values() for row, _ in found}))
+    return {claim_id: best for claim_id, found in similar.items() if (best := _best_per_draft(found, checks))}
+
+
+def _similar_by_index(session: Session, claims: Sequence[Claim]) -> dict[int, list[Any]]:
+    """The trigram index's candidates for every claim at once: a LATERAL subquery per claim of a VALUES list,
+    at pg_trgm's threshold set to NEAR_THRESHOLD for this transaction, so that the index returns only what
+    can match (at its default 0.3 it returned many times more rows, each to fetch and score)."""
+    session.execute(select(func.set_config("pg_trgm.similarity_threshold", str(NEAR_THRESHOLD), True)))
+    probe = values(column("claim_id", Integer), column("revision_id", Integer), column("type", String),
+                   column("match_key", String), column("text", Text), name="probe") \
+        .data([(c.id, c.revision_id, c.type, c.match_key, c.text) for c in claims])
+    candidate = select(*_CANDIDATE_COLUMNS) \
+        .where(Claim.type == probe.c.type, Claim.id < probe.c.claim_id, Claim.revision_id != probe.c.revision_id,
+               Claim.match_key != probe.c.match_key, Claim.text.op("%")(probe.c.text)) \
+        .order_by(func.similarity(Claim.text, probe.c.text).desc()).limit(NEAR_CANDIDATES).lateral("candidate")
+    found: dict[int, list[Any]] = {}
+    for row in session.execute(select(probe.c.claim_id.label("probe_id"), candidate)
+                               .select_from(probe).join(candidate, true())):
+        found.setdefault(row.probe_id, []).append(row)
+    return found
+
+
+def _newest_of_type(session: Session, claim: Claim) -> list[Any]:
+    return list(session.execute(
+        select(*_CANDIDATE_COLUMNS)
         .where(Claim.type == claim.type, Claim.id < claim.id, Claim.revision_id != claim.revision_id,
                Claim.match_key != claim.match_key)
-    if trigram_index:
-        query = query.where(Claim.text.op("%")(claim.text)) \
-            .order_by(func.similarity(Claim.text, claim.text).desc()).limit(NEAR_CANDIDATES)
-    else:
-        query = query.order_by(Claim.id.desc()).limit(NEAR_SCAN)
-    words = trigrams(claim.text)
-    similar = {}
-    for row in session.execute(query):
-        if row.draft_id == claim.draft_id and row.fingerprint == claim.fingerprint:
-            continue
-        theirs = trigrams(row.text)
-        score = len(words & theirs) / len(words | theirs) if words | theirs else 0.0
-        if score >= NEAR_THRESHOLD:
-            similar[row.id] = (row, score)
-    if not similar:
-        return []
-    # Only the similar ones' sentences and values are read: most candidates fail on their words alone.
-    details = session.execute(select(Claim.id, Claim.sentence, Claim.normalized).where(Claim.id.in_(similar)))
-    scored = [similar[i] for i, sentence, values in details
-              if shares_a_name(sentence, claim.sentence) and not contradicts(claim.type, values or {},
-                                                                               claim.normalized or {})]
-    if not scored:
-        return []
-    latest = latest_verdicts(session, [r.id for r, _ in scored])
+        .order_by(Claim.id.desc()).limit(NEAR_SCAN)
+    ))
+
+
+@dataclass(frozen=True)
+class _Check:
+    verdict_id: int
+    carried: bool
+    root_id: int
+
+
+def _latest_checks(session: Session, claim_ids: Sequence[int]) -> dict[int, _Check]:
+    """Each claim's latest verdict, as a match needs it (read_models.latest_verdicts' query, without loading
+    whole verdicts)."""
+    checks: dict[int, _Check] = {}
+    for i in range(0, len(claim_ids), _KEY_BATCH):  # a parameter list has a size limit
+        newest = select(func.max(Verdict.id)).where(Verdict.claim_id.in_(claim_ids[i : i + _KEY_BATCH])) \
+            .group_by(Verdict.claim_id)
+        for claim_id, verdict_id, carried_from, reuse_of in session.execute(
+                select(Verdict.claim_id, Verdict.id, Verdict.carried_from_id, Verdict.reuse_of_id)
+                .where(Verdict.id.in_(newest))):
+            checks[claim_id] = _Check(verdict_id, carried_from is not None, reuse_of or verdict_id)
+    return checks
+
+
+def _best_per_draft(found: list[tuple[Any, float]], checks: Mapping[int, _Check]) -> list[tuple[_Earlier, float]]:
+    """The most similar checked claim of each draft (the newest of equals), best first, at most SHOWN_MATCHES."""
     best: dict[int, tuple[_Earlier, float]] = {}
-    for row, score in sorted(scored, key=lambda x: (-x[1], -x[0].id)):
-        verdict = latest.get(row.id)
-        if verdict is None or verdict.carried_from_id is not None or row.draft_id in best:
+    for row, score in sorted(found, key=lambda x: (-x[1], -x[0].id)):
+        check = checks.get(row.id)
+        if check is None or check.carried or row.draft_id in best:
             continue
-        best[row.draft_id] = (_Earlier(row.id, row.draft_id, row.fingerprint, verdict.id,
-                                       verdict.reuse_of_id or verdict.id), score)
+        best[row.draft_id] = (_Earlier(row.id, row.draft_id, row.fingerprint, check.verdict_id, check.root_id),
+                              score)
     return list(best.values())[:SHOWN_MATCHES]
 
 
@@ -212,16 +279,13 @@ def _earlier_by_key(session: Session, keys: set[str], below: int) -> dict[str, l
             select(Claim.id, Claim.draft_id, Claim.fingerprint, Claim.match_key)
             .where(Claim.match_key.in_(ordered[i : i + _KEY_BATCH]), Claim.id < below)
         ).all()
-        ids = [r.id for r in rows]
-        latest: dict[int, Verdict] = {}
-        for j in range(0, len(ids), _KEY_BATCH):  # a parameter list has a size limit
-            latest.update(latest_verdicts(session, ids[j : j + _KEY_BATCH]))
+        checks = _latest_checks(session, [r.id for r in rows])
         for claim_id, draft_id, fingerprint, key in rows:
-            verdict = latest.get(claim_id)
-            if verdict is None or verdict.carried_from_id is not None:
+            check = checks.get(claim_id)
+            if check is None or check.carried:
                 continue
             found.setdefault(str(key), []).append(
-                _Earlier(claim_id, draft_id, fingerprint, verdict.id, verdict.reuse_of_id or verdict.id))
+                _Earlier(claim_id, draft_id, fingerprint, check.verdict_id, check.root_id))
     return found
 
 
