@@ -321,6 +321,36 @@ def test_each_claim_of_a_revision_gets_its_own_near_matches(client, desk, sessio
     assert by_id[as_fact]["matches"] == []  # like the attribution's words, but a fact
 
 
+def test_a_near_lookup_over_its_budget_leaves_the_exact_matches_and_the_extraction_whole(
+        client, desk, sessions, monkeypatch, caplog) -> None:
+    with unit_of_work(sessions) as s:
+        if s.get_bind().dialect.name != "postgresql":
+            pytest.skip("the trigram index's budget is PostgreSQL's statement_timeout")
+        before = s.scalar(text("SHOW statement_timeout"))
+    from factdesk.services import memory
+
+    _, (left, wang) = store(sessions, desk.rita, "first", [("fact", {"entities": LECUN}, LEFT, LEFT), WANG_1])
+    rate(client, desk.eddy_h, left)
+    wang_verdict = rate(client, desk.eddy_h, wang)
+    real = memory._trigram_candidates
+
+    def slow(session, claims):  # type: ignore[no-untyped-def]
+        session.execute(text("SELECT pg_sleep(0.5)"))  # as a trigram index over a million claims does
+        return real(session, claims)
+
+    monkeypatch.setattr(memory, "NEAR_BUDGET_MS", 50)
+    monkeypatch.setattr(memory, "_trigram_candidates", slow)
+    second, (quit_, wang_2) = store(sessions, desk.rita, "second", [("fact", {"entities": LECUN}, QUIT, QUIT),
+                                                                    WANG_2])
+    assert "near matches skipped for 1 claims" in caplog.text
+    by_id = {c["id"]: c for c in claims_of(client, desk.cara_h, second)}
+    assert by_id[quit_]["matches"] == []
+    assert [(m["kind"], m["verdict_id"]) for m in by_id[wang_2]["matches"]] == [("exact", wang_verdict["id"])]
+    assert client.get(f"/api/v1/drafts/{second}", headers=desk.cara_h).json["status"] == "in_review"
+    with unit_of_work(sessions) as s:
+        assert s.scalar(text("SHOW statement_timeout")) == before
+
+
 @pytest.mark.parametrize(("a", "b"), [(LEFT, QUIT), (LEFT, PRAISED), ("Scale AI's $14bn", "$14 billion, Scale AI"),
                                       ("Gáspár Maróth said so", "Maróth said so"), ("", "x")])
 def test_near_similarity_is_pg_trgms(sessions, a: str, b: str) -> None:

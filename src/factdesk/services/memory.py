@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ from sqlalchemy import (
     update,
     values,
 )
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, aliased
 
 from ..db import Sessions, unit_of_work
@@ -162,6 +164,13 @@ def store_matches(session: Session, claims: Sequence[Claim], *, new: bool = Fals
 # type, a window scored in Python that keeps the lookup within a revision's budget.
 NEAR_CANDIDATES = 200
 NEAR_SCAN = 50
+# The trigram lookup's time limit, for a whole revision. A GIN trigram index answers in milliseconds while the
+# claims are few, but a lookup costs about half a second per claim at a million stored claims of everyday words
+# (bench/memory.py): its frequent trigrams' posting lists are long. Over the limit the revision keeps its exact
+# matches and goes without near ones, rather than holding its extraction (and the draft's lock) for seconds.
+NEAR_BUDGET_MS = 150
+_QUERY_CANCELED = "57014"
+log = logging.getLogger(__name__)
 _CANDIDATE_COLUMNS = (Claim.id, Claim.draft_id, Claim.fingerprint, Claim.text, Claim.sentence, Claim.normalized)
 
 
@@ -200,9 +209,29 @@ def _near(session: Session, claims: Sequence[Claim]) -> dict[int, list[tuple[_Ea
 
 
 def _similar_by_index(session: Session, claims: Sequence[Claim]) -> dict[int, list[Any]]:
-    """The trigram index's candidates for every claim at once: a LATERAL subquery per claim of a VALUES list,
-    at pg_trgm's threshold set to NEAR_THRESHOLD for this transaction, so that the index returns only what
-    can match (at its default 0.3 it returned many times more rows, each to fetch and score)."""
+    """The trigram index's candidates for every claim at once, or none when the lookup overruns its budget
+    (NEAR_BUDGET_MS): the revision is stored with its exact matches only, and a warning says so."""
+    savepoint = session.begin_nested()
+    previous = session.scalar(select(func.current_setting("statement_timeout")))
+    session.execute(select(func.set_config("statement_timeout", f"{NEAR_BUDGET_MS}ms", True)))
+    try:
+        found = _trigram_candidates(session, claims)
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) != _QUERY_CANCELED:
+            raise
+        savepoint.rollback()  # also undoes the statement_timeout set above
+        log.warning("near matches skipped for %d claims of revision %s: the trigram lookup took over %d ms",
+                    len(claims), claims[0].revision_id, NEAR_BUDGET_MS)
+        return {}
+    session.execute(select(func.set_config("statement_timeout", previous, True)))
+    savepoint.commit()
+    return found
+
+
+def _trigram_candidates(session: Session, claims: Sequence[Claim]) -> dict[int, list[Any]]:
+    """A LATERAL subquery per claim of a VALUES list, at pg_trgm's threshold set to NEAR_THRESHOLD for this
+    transaction, so that the index returns only what can match (at its default 0.3 it returned many times more
+    rows, each to fetch and score)."""
     session.execute(select(func.set_config("pg_trgm.similarity_threshold", str(NEAR_THRESHOLD), True)))
     probe = values(column("claim_id", Integer), column("revision_id", Integer), column("type", String),
                    column("match_key", String), column("text", Text), name="probe") \
