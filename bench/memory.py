@@ -3,7 +3,7 @@
 Builds the schema by migrations in the given database (dropping what was there: give it a database of its own),
 bulk-loads `--verdicts` claims with one verdict each (one draft per 30 claims, match keys drawn so that a key
 recurs across a few drafts, as a desk's recurring titles and figures do; each claim's words are three runs of
-five words of the 2020 Wikinews articles, so that the trigram index holds what a newsroom's claims hold), then times
+five words of the 2020 Wikinews articles, so that the named words and trigrams are a newsroom's), then times
 `services.memory.remember_claims` for a new revision of 30 claims, a third of whose keys are stored already:
 what matching adds to storing an extraction: the exact lookup, and for the facts, attributions and quotes with no
 exact match the near search (a third of them a stored claim's words with one word changed, the rest sentences of
@@ -24,6 +24,7 @@ import os
 import re
 import statistics
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,8 +97,6 @@ def load(url: str, verdicts: int) -> None:
                      {"now": now})
         if engine.dialect.name == "postgresql":
             _copy_words(conn, verdicts, words)
-            # A million inserts into a trigram index one by one take many times what building it once does.
-            conn.execute(text("DROP INDEX ix_claims_text_trgm"))
             conn.execute(text(f"""
 INSERT INTO drafts (id, source, status, desk, author_id, created_at, updated_at)
     SELECT g, 'api', 'cleared', 'politics', 1, now(), now() FROM generate_series(1, {drafts}) g;
@@ -114,8 +113,11 @@ DROP TABLE bench_words;
 INSERT INTO verdicts (claim_id, rating, sources, checker_id, publish, created_at)
     SELECT g, 'accurate', '[]', 1, false, now() - (g % 400) * interval '1 day' FROM generate_series(1, {verdicts}) g;
 SELECT setval('drafts_id_seq', {drafts}), setval('revisions_id_seq', {drafts}), setval('claims_id_seq', {verdicts});
-CREATE INDEX ix_claims_text_trgm ON claims USING gin (text gin_trgm_ops);
 """))
+            with conn.connection.cursor() as cursor, \
+                    cursor.copy("COPY checked_names (type, name, claim_id) FROM STDIN") as copy:
+                for row in checked_names(verdicts, words):
+                    copy.write_row(row)
         else:
             _load_sqlite(conn, drafts, verdicts, keys, words)
     engine.dispose()
@@ -131,6 +133,15 @@ def vacuum(url: str, table: str = "") -> None:
             conn.execute(text("VACUUM"))
             conn.execute(text("ANALYZE"))
     engine.dispose()
+
+
+def checked_names(verdicts: int, words: list[str]) -> Iterator[tuple[str, str, int]]:
+    """The names every stored claim of a near-matched type is entered under (each has a verdict)."""
+    for g in range(1, verdicts + 1):
+        type_ = TYPES[g % 7]
+        if type_ in memory.NEAR_TYPES:
+            for name in memory.names_of(words_of(g, words) + "."):
+                yield type_, name, g
 
 
 def _copy_words(conn, verdicts: int, words: list[str]) -> None:  # type: ignore[no-untyped-def]
@@ -155,6 +166,8 @@ def _load_sqlite(conn, drafts: int, verdicts: int, keys: int, words: list[str]) 
                       "'politics', :k, :now, :now)"),
                  [{"id": g, "d": 1 + (g - 1) // PER_DRAFT, "t": TYPES[g % 7], "fp": str(g), "w": words_of(g, words),
                    "k": key_of((g * 7919) % keys), "now": now} for g in range(1, verdicts + 1)])
+    conn.execute(text("INSERT INTO checked_names (type, name, claim_id) VALUES (:t, :n, :id)"),
+                 [{"t": t, "n": n, "id": g} for t, n, g in checked_names(verdicts, words)])
     conn.execute(text("INSERT INTO verdicts (claim_id, rating, sources, checker_id, publish, created_at) "
                       "VALUES (:id, 'accurate', '[]', 1, 0, :now)"), [{"id": g, "now": now}
                                                                      for g in range(1, verdicts + 1)])

@@ -18,7 +18,7 @@ from factdesk.domain.memory import similarity
 from factdesk.extraction import Claim as FoundClaim
 from factdesk.extraction import Extraction
 from factdesk.extraction.fingerprint import fingerprint
-from factdesk.models import AuditEvent, Claim, ClaimMatch, Verdict, utcnow
+from factdesk.models import AuditEvent, CheckedName, Claim, ClaimMatch, Verdict, utcnow
 from factdesk.services.drafts import Submission, get_draft, submit_draft
 from factdesk.services.extraction import store_claims
 from factdesk.services.memory import rebuild_batch
@@ -233,9 +233,10 @@ def test_the_queue_counts_only_the_matches_a_desk_bound_checker_may_see(client, 
 
 
 def _wipe_memory(sessions) -> None:  # type: ignore[no-untyped-def]
-    """As a database upgraded from before the memory: no keys, no matches."""
+    """As a database upgraded from before the memory: no keys, no matches, no checked claims by name."""
     with unit_of_work(sessions) as s:
         s.execute(delete(ClaimMatch))
+        s.execute(delete(CheckedName))
         s.execute(update(Claim).values(match_key=None))
 
 
@@ -321,34 +322,43 @@ def test_each_claim_of_a_revision_gets_its_own_near_matches(client, desk, sessio
     assert by_id[as_fact]["matches"] == []  # like the attribution's words, but a fact
 
 
-def test_a_near_lookup_over_its_budget_leaves_the_exact_matches_and_the_extraction_whole(
-        client, desk, sessions, monkeypatch, caplog) -> None:
-    with unit_of_work(sessions) as s:
-        if s.get_bind().dialect.name != "postgresql":
-            pytest.skip("the trigram index's budget is PostgreSQL's statement_timeout")
-        before = s.scalar(text("SHOW statement_timeout"))
-    from factdesk.services import memory
+def test_a_near_match_is_found_past_many_unchecked_claims_of_the_same_names(client, desk, sessions) -> None:
+    """Near matches are looked for among checked claims only: a story's unchecked drafts and autosaves, however
+    many name the same people, do not push an older check out of reach."""
+    _, (left,) = store(sessions, desk.rita, "first", [("fact", {"entities": LECUN}, LEFT, LEFT)])
+    verdict = rate(client, desk.eddy_h, left)
+    for n in range(60):  # more than any window of newest claims
+        other = f"Yann LeCun told Meta staff about plan number {n} for the lab."
+        store(sessions, desk.rita, f"unchecked-{n}", [("fact", {"entities": LECUN}, other, other)])
+    second, (quit_,) = store(sessions, desk.rita, "second", [("fact", {"entities": LECUN}, QUIT, QUIT)])
+    [match] = claims_of(client, desk.cara_h, second)[0]["matches"]
+    assert (match["kind"], match["claim_id"], match["verdict_id"]) == ("near", left, verdict["id"])
 
-    _, (left, wang) = store(sessions, desk.rita, "first", [("fact", {"entities": LECUN}, LEFT, LEFT), WANG_1])
-    rate(client, desk.eddy_h, left)
-    wang_verdict = rate(client, desk.eddy_h, wang)
-    real = memory._trigram_candidates
 
-    def slow(session, claims):  # type: ignore[no-untyped-def]
-        session.execute(text("SELECT pg_sleep(0.5)"))  # as a trigram index over a million claims does
-        return real(session, claims)
+def test_near_candidates_sharing_more_names_come_before_newer_ones(client, desk, sessions) -> None:
+    """Of a name's many checked claims, those naming more of what the claim names are scored first: an older
+    check about the same people and company is found past newer checks about the people alone."""
+    _, (left,) = store(sessions, desk.rita, "first", [("fact", {"entities": LECUN}, LEFT, LEFT)])
+    verdict = rate(client, desk.eddy_h, left)
+    for n in range(25):  # more than a claim's candidates, each naming only Yann LeCun
+        other = f"Yann LeCun spoke about plan number {n} at the lab."
+        _, (checked_,) = store(sessions, desk.rita, f"checked-{n}", [("fact", {}, other, other)])
+        rate(client, desk.eddy_h, checked_)
+    second, (quit_,) = store(sessions, desk.rita, "second", [("fact", {"entities": LECUN}, QUIT, QUIT)])
+    [match] = claims_of(client, desk.cara_h, second)[0]["matches"]
+    assert (match["kind"], match["claim_id"], match["verdict_id"]) == ("near", left, verdict["id"])
 
-    monkeypatch.setattr(memory, "NEAR_BUDGET_MS", 50)
-    monkeypatch.setattr(memory, "_trigram_candidates", slow)
-    second, (quit_, wang_2) = store(sessions, desk.rita, "second", [("fact", {"entities": LECUN}, QUIT, QUIT),
-                                                                    WANG_2])
-    assert "near matches skipped for 1 claims" in caplog.text
-    by_id = {c["id"]: c for c in claims_of(client, desk.cara_h, second)}
-    assert by_id[quit_]["matches"] == []
-    assert [(m["kind"], m["verdict_id"]) for m in by_id[wang_2]["matches"]] == [("exact", wang_verdict["id"])]
-    assert client.get(f"/api/v1/drafts/{second}", headers=desk.cara_h).json["status"] == "in_review"
-    with unit_of_work(sessions) as s:
-        assert s.scalar(text("SHOW statement_timeout")) == before
+
+def test_a_rebuild_enters_checked_claims_by_name_for_near_matches(client, desk, sessions) -> None:
+    _, (left,) = store(sessions, desk.rita, "first", [("fact", {"entities": LECUN}, LEFT, LEFT)])
+    verdict = rate(client, desk.eddy_h, left)
+    _wipe_memory(sessions)  # a database upgraded from before migration 0013
+    _, (quit_,) = store(sessions, desk.rita, "second", [("fact", {"entities": LECUN}, QUIT, QUIT)])
+    assert _matches(sessions) == set()
+    after = 0
+    while (done := rebuild_batch(sessions, after)) is not None:
+        after = done.last_id
+    assert _matches(sessions) == {(quit_, left, verdict["id"])}
 
 
 @pytest.mark.parametrize(("a", "b"), [(LEFT, QUIT), (LEFT, PRAISED), ("Scale AI's $14bn", "$14 billion, Scale AI"),

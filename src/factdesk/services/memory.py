@@ -12,7 +12,9 @@ verdict's unit of work): two drafts in review at once, the second extracted befo
 claim, would otherwise be checked twice. Every claim with the same key still waiting for a verdict of its own, in
 other drafts and in this draft's later revisions, gets the exact match the claim would have had, had it been
 stored after the verdict. Near matches arrive only when a claim is stored: finding them the other way round
-would run a similarity search over every waiting claim of the type on each verdict.
+would run a similarity search over every waiting claim of the type on each verdict. A claim's near matches are
+looked for among the checked claims that name something its sentence names (`index_checked` enters a claim
+under its names when a verdict is recorded on it).
 
 A match points at the earlier claim's latest verdict and follows it when a checker supersedes it
 (`follow_superseded`, called by services.verdicts). Whether it is fresh is decided when it is read, from the
@@ -23,8 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,7 +36,6 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     String,
-    Text,
     and_,
     column,
     delete,
@@ -43,12 +44,12 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    text,
     true,
     update,
     values,
 )
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from ..db import Sessions, unit_of_work
@@ -64,12 +65,13 @@ from ..domain.memory import (
     match_values,
     may_see_match,
     shares_a_name,
+    subject_words,
     trigrams,
 )
 from ..domain.memory import shelf_life as shelf_life_of
 from ..domain.states import ClaimStatus
 from ..extraction.fingerprint import canonical_wording
-from ..models import Claim, ClaimMatch, Draft, Verdict, utcnow
+from ..models import CheckedName, Claim, ClaimMatch, Draft, Verdict, utcnow
 from .errors import Conflict, Invalid
 from .read_models import MatchView, user_names
 
@@ -159,45 +161,49 @@ def store_matches(session: Session, claims: Sequence[Claim], *, new: bool = Fals
     return len(rows)
 
 
-# Candidates a near match is looked for among: on PostgreSQL those the trigram index finds at least NEAR_THRESHOLD
-# similar, the most similar first; elsewhere (SQLite, or PostgreSQL without pg_trgm) only the newest claims of the
-# type, a window scored in Python that keeps the lookup within a revision's budget.
-NEAR_CANDIDATES = 200
-NEAR_SCAN = 50
-# The trigram lookup's time limit, for a whole revision. A GIN trigram index answers in milliseconds while the
-# claims are few, but a lookup costs about half a second per claim at a million stored claims of everyday words
-# (bench/memory.py): its frequent trigrams' posting lists are long. Over the limit the revision keeps its exact
-# matches and goes without near ones, rather than holding its extraction (and the draft's lock) for seconds.
-NEAR_BUDGET_MS = 150
-_QUERY_CANCELED = "57014"
-log = logging.getLogger(__name__)
-_CANDIDATE_COLUMNS = (Claim.id, Claim.draft_id, Claim.fingerprint, Claim.text, Claim.sentence, Claim.normalized)
+# A near match's candidates: the checked claims of the claim's type whose sentence names something the claim's
+# names (CheckedName rows), the newest NAME_WINDOW per name, and of those the NEAR_CANDIDATES sharing the most
+# names with it, scored in Python. A lookup by named word costs the same at a million checked claims as at a
+# thousand; a trigram index over the claims' words (pg_trgm, until migration 0013) cost half a second per claim
+# at a million, its everyday trigrams' posting lists being as long as the table (BENCHMARKS.md).
+NAME_WINDOW = 30
+NEAR_CANDIDATES = 20
+_NAME_LENGTH = 100  # CheckedName.name's width; a longer "name" is a run of capitals, compared by its start
+_CANDIDATE_COLUMNS = (Claim.id, Claim.draft_id, Claim.revision_id, Claim.fingerprint, Claim.match_key, Claim.text,
+                      Claim.sentence, Claim.normalized)
 
 
-def _has_trigram_index(session: Session) -> bool:
-    """Whether PostgreSQL has pg_trgm here (migration 0010 installs it where it may)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return False
-    return bool(session.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")))
+def names_of(sentence: str) -> list[str]:
+    return sorted({n[:_NAME_LENGTH] for n in subject_words(sentence)})
+
+
+def index_checked(session: Session, claims: Sequence[Claim]) -> None:
+    """Enter `claims`, each with a verdict recorded on it (not carried over), under the named words of their
+    sentences, where later claims look for near matches. Safe to repeat (a second verdict on a claim)."""
+    rows = [{"type": c.type, "name": name, "claim_id": c.id}
+            for c in claims if c.type in NEAR_TYPES for name in names_of(c.sentence)]
+    if rows:
+        dialect = session.get_bind().dialect.name
+        session.execute((pg_insert if dialect == "postgresql" else sqlite_insert)(CheckedName)
+                        .on_conflict_do_nothing(), rows)
 
 
 def _near(session: Session, claims: Sequence[Claim]) -> dict[int, list[tuple[_Earlier, float]]]:
     """Each claim's near matches, the best per draft: an earlier claim of the same type whose words are similar
-    (NEAR_THRESHOLD, pg_trgm's measure, computed here so that both databases give the same answers), whose
-    sentence names something the claim's does and whose compared values do not contradict it, with a verdict
-    recorded on it. The whole revision's candidates in one query and their verdicts in another: a query per
-    claim cost a revision more round trips than the lookups themselves."""
-    if not claims:
+    (NEAR_THRESHOLD, pg_trgm's measure), whose sentence names something the claim's does and whose compared
+    values do not contradict it, with a verdict recorded on it. Three queries for the whole revision: the
+    candidates by name, their words, their latest verdicts."""
+    candidates = _named_candidates(session, claims)
+    if not candidates:
         return {}
-    if _has_trigram_index(session):
-        candidates = _similar_by_index(session, claims)
-    else:
-        candidates = {c.id: _newest_of_type(session, c) for c in claims}
+    details = {row.id: row for row in session.execute(
+        select(*_CANDIDATE_COLUMNS).where(Claim.id.in_({i for ids in candidates.values() for i in ids})))}
     similar: dict[int, list[tuple[Any, float]]] = {}
     for claim in claims:
         words = trigrams(claim.text)
-        for row in candidates.get(claim.id, ()):
-            if row.draft_id == claim.draft_id and row.fingerprint == claim.fingerprint:
+        for row in (details[i] for i in candidates.get(claim.id, ()) if i in details):
+            if row.revision_id == claim.revision_id or row.match_key == claim.match_key \
+                    or (row.draft_id == claim.draft_id and row.fingerprint == claim.fingerprint):
                 continue
             theirs = trigrams(row.text)
             score = len(words & theirs) / len(words | theirs) if words | theirs else 0.0
@@ -208,52 +214,46 @@ def _near(session: Session, claims: Sequence[Claim]) -> dict[int, list[tuple[_Ea
     return {claim_id: best for claim_id, found in similar.items() if (best := _best_per_draft(found, checks))}
 
 
-def _similar_by_index(session: Session, claims: Sequence[Claim]) -> dict[int, list[Any]]:
-    """The trigram index's candidates for every claim at once, or none when the lookup overruns its budget
-    (NEAR_BUDGET_MS): the revision is stored with its exact matches only, and a warning says so."""
-    savepoint = session.begin_nested()
-    previous = session.scalar(select(func.current_setting("statement_timeout")))
-    session.execute(select(func.set_config("statement_timeout", f"{NEAR_BUDGET_MS}ms", True)))
-    try:
-        found = _trigram_candidates(session, claims)
-    except OperationalError as exc:
-        if getattr(exc.orig, "sqlstate", None) != _QUERY_CANCELED:
-            raise
-        savepoint.rollback()  # also undoes the statement_timeout set above
-        log.warning("near matches skipped for %d claims of revision %s: the trigram lookup took over %d ms",
-                    len(claims), claims[0].revision_id, NEAR_BUDGET_MS)
+def _named_candidates(session: Session, claims: Sequence[Claim]) -> dict[int, list[int]]:
+    """Each claim's candidates' ids: of the newest NAME_WINDOW earlier checked claims of its type under each
+    of its names, those under the most of them (then the newest), at most NEAR_CANDIDATES, best first."""
+    probes = [(c.id, c.type, name) for c in claims for name in names_of(c.sentence)]
+    if not probes:
         return {}
-    session.execute(select(func.set_config("statement_timeout", previous, True)))
-    savepoint.commit()
+    if session.get_bind().dialect.name == "postgresql":
+        return _ranked_in_one_statement(session, probes)
+    # SQLite has no LATERAL; in-process, a query per name costs microseconds.
+    shared: dict[int, Counter[int]] = {}
+    for claim_id, type_, name in probes:
+        for checked in session.scalars(
+                select(CheckedName.claim_id)
+                .where(CheckedName.type == type_, CheckedName.name == name, CheckedName.claim_id < claim_id)
+                .order_by(CheckedName.claim_id.desc()).limit(NAME_WINDOW)):
+            shared.setdefault(claim_id, Counter())[checked] += 1
+    return {claim_id: [i for i, _ in sorted(counts.items(), key=lambda x: (-x[1], -x[0]))[:NEAR_CANDIDATES]]
+            for claim_id, counts in shared.items()}
+
+
+def _ranked_in_one_statement(session: Session, probes: list[tuple[int, str, str]]) -> dict[int, list[int]]:
+    """_named_candidates on PostgreSQL: a LATERAL index range scan per (claim, name) of a VALUES list, counted
+    and ranked by the database, so that only each claim's best come back, not every name's window."""
+    probe = values(column("claim_id", Integer), column("type", String), column("name", String), name="probe") \
+        .data(probes)
+    window = select(CheckedName.claim_id) \
+        .where(CheckedName.type == probe.c.type, CheckedName.name == probe.c.name,
+               CheckedName.claim_id < probe.c.claim_id) \
+        .order_by(CheckedName.claim_id.desc()).limit(NAME_WINDOW).lateral("window")
+    pairs = select(probe.c.claim_id.label("probe_id"), window.c.claim_id.label("checked"),
+                   func.count().label("shared")) \
+        .select_from(probe).join(window, true()).group_by(probe.c.claim_id, window.c.claim_id).subquery()
+    rank = func.row_number().over(partition_by=pairs.c.probe_id,
+                                  order_by=(pairs.c.shared.desc(), pairs.c.checked.desc()))
+    ranked = select(pairs.c.probe_id, pairs.c.checked, rank.label("rank")).subquery()
+    found: dict[int, list[int]] = {}
+    for probe_id, checked in session.execute(select(ranked.c.probe_id, ranked.c.checked)
+                                             .where(ranked.c.rank <= NEAR_CANDIDATES).order_by(ranked.c.rank)):
+        found.setdefault(probe_id, []).append(checked)
     return found
-
-
-def _trigram_candidates(session: Session, claims: Sequence[Claim]) -> dict[int, list[Any]]:
-    """A LATERAL subquery per claim of a VALUES list, at pg_trgm's threshold set to NEAR_THRESHOLD for this
-    transaction, so that the index returns only what can match (at its default 0.3 it returned many times more
-    rows, each to fetch and score)."""
-    session.execute(select(func.set_config("pg_trgm.similarity_threshold", str(NEAR_THRESHOLD), True)))
-    probe = values(column("claim_id", Integer), column("revision_id", Integer), column("type", String),
-                   column("match_key", String), column("text", Text), name="probe") \
-        .data([(c.id, c.revision_id, c.type, c.match_key, c.text) for c in claims])
-    candidate = select(*_CANDIDATE_COLUMNS) \
-        .where(Claim.type == probe.c.type, Claim.id < probe.c.claim_id, Claim.revision_id != probe.c.revision_id,
-               Claim.match_key != probe.c.match_key, Claim.text.op("%")(probe.c.text)) \
-        .order_by(func.similarity(Claim.text, probe.c.text).desc()).limit(NEAR_CANDIDATES).lateral("candidate")
-    found: dict[int, list[Any]] = {}
-    for row in session.execute(select(probe.c.claim_id.label("probe_id"), candidate)
-                               .select_from(probe).join(candidate, true())):
-        found.setdefault(row.probe_id, []).append(row)
-    return found
-
-
-def _newest_of_type(session: Session, claim: Claim) -> list[Any]:
-    return list(session.execute(
-        select(*_CANDIDATE_COLUMNS)
-        .where(Claim.type == claim.type, Claim.id < claim.id, Claim.revision_id != claim.revision_id,
-               Claim.match_key != claim.match_key)
-        .order_by(Claim.id.desc()).limit(NEAR_SCAN)
-    ))
 
 
 @dataclass(frozen=True)
@@ -569,5 +569,8 @@ def rebuild_batch(sessions: Sessions, after_id: int, size: int = 1000) -> Rebuil
         claims = list(session.scalars(select(Claim).where(Claim.id > after_id).order_by(Claim.id).limit(size)))
         if not claims:
             return None
+        checked = set(session.scalars(select(Verdict.claim_id).where(
+            Verdict.claim_id.in_([c.id for c in claims]), Verdict.carried_from_id.is_(None))))
+        index_checked(session, [c for c in claims if c.id in checked])
         matches = remember_claims(session, claims)
         return RebuiltBatch(claims[-1].id, len(claims), matches)
