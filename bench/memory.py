@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import create_engine, distinct, event, func, select, text
 from sqlalchemy.orm import Session
 
 from factdesk.migrate import upgrade
-from factdesk.models import Claim, Draft, Revision, Verdict
+from factdesk.models import Claim, ClaimMatch, Draft, Revision, Verdict
 from factdesk.services import memory
 from factdesk.services.memory import set_match_keys, store_matches
 
@@ -180,13 +180,13 @@ class Corpus:
 
 
 def probe_words(corpus: Corpus, verdicts: int, round_: int, i: int) -> str:
-    """A new claim's words: every third, a stored claim's of its type with one word changed (a near match to
-    find); the others, a sentence of the example articles (what the near search mostly gets: nothing like it)."""
+    """A new claim's words: a third, a stored claim's of its type with one word changed (a near match to find,
+    on claims with a key of their own); the others, a sentence of the example articles (nothing like them)."""
     n = round_ * PER_DRAFT + i
-    if n % 3:
+    if i % 3 != 1:  # i % 3 == 0 are the claims with a stored key (new_revision), which look for no near match
         return corpus.sentences[n % len(corpus.sentences)]
     type_at = i % len(TYPES)  # stored claim g has type TYPES[g % 7]
-    stored = 1 + ((n * 7919) % (verdicts // len(TYPES) - 1)) * len(TYPES) + type_at
+    stored = (1 + (n * 7919) % (verdicts // len(TYPES) - 1)) * len(TYPES) + type_at
     words = words_of(stored, corpus.words).split()
     words[len(words) // 2] = "changed"
     return " ".join(words)
@@ -216,7 +216,7 @@ def new_revision(session: Session, verdicts: int, round_: int, corpus: Corpus) -
     return claims
 
 
-def time_rounds(url: str, verdicts: int, rounds: int) -> tuple[list[float], list[float]]:
+def time_rounds(url: str, verdicts: int, rounds: int) -> tuple[list[float], list[float], list[int]]:
     """Milliseconds `remember_claims` takes per 30-claim revision: computing the keys, then the lookup and the
     matches' insert, with a third of the keys set to stored ones (as if those claims had been checked before);
     and of that, the milliseconds spent waiting on the database's answers (what a busy CPU inflates least)."""
@@ -224,6 +224,7 @@ def time_rounds(url: str, verdicts: int, rounds: int) -> tuple[list[float], list
     corpus = Corpus(corpus_words(), example_sentences())
     took, waited = [], []
     in_db = [0.0]
+    found = [0, 0]  # planted near matches, and found
 
     @event.listens_for(engine, "before_cursor_execute")
     def _sent(conn, *_: object) -> None:  # type: ignore[no-untyped-def]
@@ -251,12 +252,16 @@ def time_rounds(url: str, verdicts: int, rounds: int) -> tuple[list[float], list
             in_db[0], start = 0.0, time.perf_counter()
             store_matches(session, claims, new=True)
             elapsed = (keyed + time.perf_counter() - start) * 1000
+            planted = [c.id for i, c in enumerate(claims) if i % 3 == 1 and c.type in memory.NEAR_TYPES]
+            found[0] += len(planted)
+            found[1] += session.scalar(select(func.count(distinct(ClaimMatch.claim_id))).where(
+                ClaimMatch.claim_id.in_(planted), ClaimMatch.kind == "near")) or 0
             if r >= 5:  # the first rounds warm the caches
                 took.append(elapsed)
                 waited.append(in_db[0] * 1000)
             session.rollback()
     engine.dispose()
-    return took, waited
+    return took, waited, found
 
 
 def explain(url: str, verdicts: int) -> str:
@@ -297,12 +302,14 @@ def main() -> None:
     for label, rounds, types in (("exact only", args.rounds, frozenset()),
                                  ("exact and near", args.near_rounds, near_types)):
         memory.NEAR_TYPES = types  # store_matches looks for near matches of these types only
-        took, waited = time_rounds(args.url, args.verdicts, rounds)
+        took, waited, (planted, found) = time_rounds(args.url, args.verdicts, rounds)
         for what, values in ((f"remember_claims, {label}", took), ("  of which waiting on the database", waited)):
             values.sort()
             p99 = values[min(len(values) - 1, round(0.99 * len(values)) - 1)]
             print(f"{what}, 30 claims vs {args.verdicts:,} verdicts, {len(values)} rounds: "
                   f"p50 {statistics.median(values):.2f} ms, p99 {p99:.2f} ms, max {values[-1]:.2f} ms")
+        if types:
+            print(f"near matches found for claims made from a stored one: {found} of {planted}")
         print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(explain(args.url, args.verdicts))
 

@@ -37,6 +37,7 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    any_,
     bindparam,
     column,
     delete,
@@ -163,19 +164,28 @@ def store_matches(session: Session, claims: Sequence[Claim], *, new: bool = Fals
 
 
 # A near match's candidates: the checked claims of the claim's type whose sentence names something the claim's
-# names (CheckedName rows), the newest NAME_WINDOW per name, and of those the NEAR_CANDIDATES sharing the most
-# names with it, scored in Python. A lookup by named word costs the same at a million checked claims as at a
-# thousand; a trigram index over the claims' words (pg_trgm, until migration 0013) cost half a second per claim
-# at a million, its everyday trigrams' posting lists being as long as the table (BENCHMARKS.md).
+# names (CheckedName rows, under each name and each pair of names), the newest NAME_WINDOW per name or pair, and
+# of those the NEAR_CANDIDATES found under the most of them, scored in Python. A lookup by name costs the same at
+# a million checked claims as at a thousand; a trigram index over the claims' words (pg_trgm, until migration
+# 0013) cost half a second per claim at a million, its everyday trigrams' posting lists being as long as the
+# table (BENCHMARKS.md).
 NAME_WINDOW = 30
 NEAR_CANDIDATES = 20
+PAIRED_NAMES = 8  # at most 28 pairs per claim
 _NAME_LENGTH = 100  # CheckedName.name's width; a longer "name" is a run of capitals, compared by its start
 _CANDIDATE_COLUMNS = (Claim.id, Claim.draft_id, Claim.revision_id, Claim.fingerprint, Claim.match_key, Claim.text,
                       Claim.sentence, Claim.normalized)
 
 
 def names_of(sentence: str) -> list[str]:
-    return sorted({n[:_NAME_LENGTH] for n in subject_words(sentence)})
+    """What a sentence is entered and looked up under: each named word, and each pair of its first PAIRED_NAMES
+    named words ("lecun meta"). A name alone may head thousands of checks (a president, a country), and its
+    window holds only the newest; a pair is rare, so a reworded claim, which names what it named, finds an old
+    check through its pairs."""
+    names = sorted({n[:_NAME_LENGTH] for n in subject_words(sentence)})
+    paired = names[:PAIRED_NAMES]
+    pairs = {f"{a} {b}"[:_NAME_LENGTH] for i, a in enumerate(paired) for b in paired[i + 1 :]}
+    return names + sorted(pairs)
 
 
 def index_checked(session: Session, claims: Sequence[Claim]) -> None:
@@ -198,7 +208,7 @@ def _near(session: Session, claims: Sequence[Claim]) -> dict[int, list[tuple[_Ea
     if not candidates:
         return {}
     details = {row.id: row for row in session.execute(
-        select(*_CANDIDATE_COLUMNS).where(Claim.id.in_({i for ids in candidates.values() for i in ids})))}
+        select(*_CANDIDATE_COLUMNS).where(_among(session, Claim.id, {i for ids in candidates.values() for i in ids})))}
     similar: dict[int, list[tuple[Any, float]]] = {}
     grams: dict[int, set[str]] = {}  # a candidate of several claims (they name the same people) is read once
     for claim in claims:
@@ -264,6 +274,15 @@ def _ranked_in_one_statement(session: Session, probes: list[tuple[int, str, str]
     return found
 
 
+def _among(session: Session, column: Any, values_: Iterable[Any]) -> ColumnElement[bool]:
+    """`column IN values_`; on PostgreSQL `column = ANY(:array)`, one statement text however many values, which
+    psycopg prepares and PostgreSQL plans once (an IN list is a new text, parsed and planned anew, per length)."""
+    listed = list(values_)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, listed, type_=ARRAY(column.type), unique=True))
+    return column.in_(listed)
+
+
 @dataclass(frozen=True)
 class _Check:
     verdict_id: int
@@ -276,7 +295,8 @@ def _latest_checks(session: Session, claim_ids: Sequence[int]) -> dict[int, _Che
     whole verdicts)."""
     checks: dict[int, _Check] = {}
     for i in range(0, len(claim_ids), _KEY_BATCH):  # a parameter list has a size limit
-        newest = select(func.max(Verdict.id)).where(Verdict.claim_id.in_(claim_ids[i : i + _KEY_BATCH])) \
+        newest = select(func.max(Verdict.id)) \
+            .where(_among(session, Verdict.claim_id, claim_ids[i : i + _KEY_BATCH])) \
             .group_by(Verdict.claim_id)
         for claim_id, verdict_id, carried_from, reuse_of in session.execute(
                 select(Verdict.claim_id, Verdict.id, Verdict.carried_from_id, Verdict.reuse_of_id)
@@ -314,7 +334,7 @@ def _earlier_by_key(session: Session, keys: set[str], below: int) -> dict[str, l
     for i in range(0, len(ordered), _KEY_BATCH):
         rows = session.execute(
             select(Claim.id, Claim.draft_id, Claim.fingerprint, Claim.match_key)
-            .where(Claim.match_key.in_(ordered[i : i + _KEY_BATCH]), Claim.id < below)
+            .where(_among(session, Claim.match_key, ordered[i : i + _KEY_BATCH]), Claim.id < below)
         ).all()
         checks = _latest_checks(session, [r.id for r in rows])
         for claim_id, draft_id, fingerprint, key in rows:
