@@ -228,48 +228,55 @@ def _near(session: Session, claims: Sequence[Claim]) -> dict[int, list[tuple[_Ea
 
 def _named_candidates(session: Session, claims: Sequence[Claim]) -> dict[int, list[int]]:
     """Each claim's candidates' ids: of the newest NAME_WINDOW earlier checked claims of its type under each
-    of its names, those under the most of them (then the newest), at most NEAR_CANDIDATES, best first."""
-    probes = [(c.id, c.type, name) for c in claims for name in names_of(c.sentence)]
+    of its names and pairs, those naming the most of what it names (a pair found counts two names, a name one;
+    then the newest), at most NEAR_CANDIDATES, best first."""
+    probes = [(c.id, c.type, name, _weight(name)) for c in claims for name in names_of(c.sentence)]
     if not probes:
         return {}
     if session.get_bind().dialect.name == "postgresql":
         return _ranked_in_one_statement(session, probes)
     # SQLite has no LATERAL; in-process, a query per name costs microseconds.
     shared: dict[int, Counter[int]] = {}
-    for claim_id, type_, name in probes:
+    for claim_id, type_, name, weight in probes:
         for checked in session.scalars(
                 select(CheckedName.claim_id)
                 .where(CheckedName.type == type_, CheckedName.name == name, CheckedName.claim_id < claim_id)
                 .order_by(CheckedName.claim_id.desc()).limit(NAME_WINDOW)):
-            shared.setdefault(claim_id, Counter())[checked] += 1
+            shared.setdefault(claim_id, Counter())[checked] += weight
     return {claim_id: [i for i, _ in sorted(counts.items(), key=lambda x: (-x[1], -x[0]))[:NEAR_CANDIDATES]]
             for claim_id, counts in shared.items()}
 
 
-def _ranked_in_one_statement(session: Session, probes: list[tuple[int, str, str]]) -> dict[int, list[int]]:
+def _weight(name: str) -> int:
+    return 2 if " " in name else 1  # names_of joins a pair with a space; a name has none
+
+
+def _ranked_in_one_statement(session: Session, probes: list[tuple[int, str, str, int]]) -> dict[int, list[int]]:
     """_named_candidates on PostgreSQL: a LATERAL index range scan per (claim, name), counted and ranked by the
-    database, so that only each claim's best come back, not every name's window. The (claim, name) pairs go in
-    as three arrays: one statement text whatever their number, compiled once (a VALUES list of them was
+    database, so that only each claim's best come back, not every name's window. The probes go in as
+    arrays: one statement text whatever their number, compiled once (a VALUES list of them was
     compiled anew for every revision, a third of the lookup's time)."""
     probe = func.unnest(bindparam("claim_ids", type_=ARRAY(Integer)), bindparam("types", type_=ARRAY(String)),
-                        bindparam("names", type_=ARRAY(String))) \
-        .table_valued(column("claim_id", Integer), column("type", String), column("name", String)) \
+                        bindparam("names", type_=ARRAY(String)), bindparam("weights", type_=ARRAY(Integer))) \
+        .table_valued(column("claim_id", Integer), column("type", String), column("name", String),
+                      column("weight", Integer)) \
         .render_derived(name="probe")
     window = select(CheckedName.claim_id) \
         .where(CheckedName.type == probe.c.type, CheckedName.name == probe.c.name,
                CheckedName.claim_id < probe.c.claim_id) \
         .order_by(CheckedName.claim_id.desc()).limit(NAME_WINDOW).lateral("window")
     pairs = select(probe.c.claim_id.label("probe_id"), window.c.claim_id.label("checked"),
-                   func.count().label("shared")) \
+                   func.sum(probe.c.weight).label("shared")) \
         .select_from(probe).join(window, true()).group_by(probe.c.claim_id, window.c.claim_id).subquery()
     rank = func.row_number().over(partition_by=pairs.c.probe_id,
                                   order_by=(pairs.c.shared.desc(), pairs.c.checked.desc()))
     ranked = select(pairs.c.probe_id, pairs.c.checked, rank.label("rank")).subquery()
     found: dict[int, list[int]] = {}
-    claim_ids, types, names = (list(column_) for column_ in zip(*probes, strict=True))
+    claim_ids, types, names, weights = (list(column_) for column_ in zip(*probes, strict=True))
     for probe_id, checked in session.execute(select(ranked.c.probe_id, ranked.c.checked)
                                              .where(ranked.c.rank <= NEAR_CANDIDATES).order_by(ranked.c.rank),
-                                             {"claim_ids": claim_ids, "types": types, "names": names}):
+                                             {"claim_ids": claim_ids, "types": types, "names": names,
+                                              "weights": weights}):
         found.setdefault(probe_id, []).append(checked)
     return found
 
