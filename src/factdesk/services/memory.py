@@ -34,8 +34,10 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Float,
     Integer,
     String,
+    Table,
     and_,
     any_,
     bindparam,
@@ -156,11 +158,34 @@ def store_matches(session: Session, claims: Sequence[Claim], *, new: bool = Fals
         for e, score in near:
             rows.append({"claim_id": claim_id, "earlier_claim_id": e.claim_id, "verdict_id": e.verdict_id,
                          "kind": MatchKind.NEAR.value, "similarity": round(score, 3), "created_at": now})
-    if rows:
-        # Plain rows, no ORM objects (SQLAlchemy sends them as one multi-row INSERT on PostgreSQL): a revision's
-        # matches are written, never read back in this unit of work.
-        session.execute(insert(ClaimMatch), rows)
+    _insert_matches(session, rows)
     return len(rows)
+
+
+_MATCHES: Table = ClaimMatch.__table__  # type: ignore[assignment]
+_MATCH_COLUMNS = {"claim_id": Integer, "earlier_claim_id": Integer, "verdict_id": Integer, "kind": String,
+                  "similarity": Float}
+
+
+def _insert_matches(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Plain rows, no ORM objects: a revision's matches are written, never read back in this unit of work. On
+    PostgreSQL as one INSERT … SELECT from arrays, one statement text however many rows (prepared once; a
+    multi-row VALUES list is a new text to parse and plan per number of rows)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(ClaimMatch), rows)
+        return
+    names = list(_MATCH_COLUMNS)
+    arrays = func.unnest(*(bindparam(n, type_=ARRAY(t)) for n, t in _MATCH_COLUMNS.items())) \
+        .table_valued(*(column(n, t) for n, t in _MATCH_COLUMNS.items())).render_derived(name="m")
+    session.execute(
+        insert(_MATCHES).from_select([_MATCHES.c[n] for n in (*names, "created_at")],
+                                       select(*(arrays.c[n] for n in names),
+                                              bindparam("created_at", type_=ClaimMatch.created_at.type))),
+        # A call's matches are found in one moment, and carry its one time.
+        {**{n: [r[n] for r in rows] for n in names}, "created_at": rows[0]["created_at"]},
+    )
 
 
 # A near match's candidates: the checked claims of the claim's type whose sentence names something the claim's
@@ -235,16 +260,21 @@ def _named_candidates(session: Session, claims: Sequence[Claim]) -> dict[int, li
         return {}
     if session.get_bind().dialect.name == "postgresql":
         return _ranked_in_one_statement(session, probes)
-    # SQLite has no LATERAL; in-process, a query per name costs microseconds.
+    # SQLite has no LATERAL: a query per name, in-process, one statement run on the connection (an ORM query
+    # each cost ten times the lookup).
+    connection = session.connection()
     shared: dict[int, Counter[int]] = {}
     for claim_id, type_, name, weight in probes:
-        for checked in session.scalars(
-                select(CheckedName.claim_id)
-                .where(CheckedName.type == type_, CheckedName.name == name, CheckedName.claim_id < claim_id)
-                .order_by(CheckedName.claim_id.desc()).limit(NAME_WINDOW)):
+        for checked in connection.execute(_NAME_WINDOW, {"type": type_, "name": name, "below": claim_id}).scalars():
             shared.setdefault(claim_id, Counter())[checked] += weight
     return {claim_id: [i for i, _ in sorted(counts.items(), key=lambda x: (-x[1], -x[0]))[:NEAR_CANDIDATES]]
             for claim_id, counts in shared.items()}
+
+
+_NAME_WINDOW = select(CheckedName.claim_id) \
+    .where(CheckedName.type == bindparam("type"), CheckedName.name == bindparam("name"),
+           CheckedName.claim_id < bindparam("below")) \
+    .order_by(CheckedName.claim_id.desc()).limit(NAME_WINDOW)
 
 
 def _weight(name: str) -> int:
@@ -442,8 +472,7 @@ def match_waiting(session: Session, claim: Claim, verdict: Verdict) -> int:
     if replaced:
         session.execute(delete(ClaimMatch).where(ClaimMatch.id.in_(replaced))
                         .execution_options(synchronize_session=False))
-    if rows:
-        session.execute(insert(ClaimMatch), rows)
+    _insert_matches(session, rows)
     return len(rows)
 
 
