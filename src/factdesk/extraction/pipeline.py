@@ -161,7 +161,7 @@ def _extract_doc(doc: Any, base: int, kinds: _Kinds, ctx: Context) -> tuple[list
             claim_sents.append(
                 SentenceContext(
                     sent=sent,
-                    text=sent.text,
+                    text=doc_text[sent.start_char : sent.end_char],  # Span.text joins its tokens again
                     doc_text=doc_text,
                     start=sent.start_char,
                     end=sent.end_char,
