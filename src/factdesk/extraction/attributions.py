@@ -8,7 +8,7 @@ from typing import Any
 from .claims import Finding
 from .context import SentenceContext
 from .lexicon import verb_forms, word_set
-from .speakers import WEAK_SPEECH, is_speech_verb, resolve, subject_of
+from .speakers import SPEECH_VERBS, WEAK_SPEECH, is_speech_verb, resolve, subject_of
 
 _CONTENT_DEPS = frozenset({"ccomp", "dobj", "xcomp", "advcl", "parataxis", "prep", "attr", "oprd", "dative"})
 # "In remarks to the Agence France-Presse news service", "LeCun's conversation with the Financial Times".
@@ -247,6 +247,8 @@ def _only_quoted(content: list[Any], quoted: list[tuple[int, int]]) -> bool:
 
 def _credit_verb(tok: Any) -> str | None:
     """How a verb credits: "speech_verb" ('said', 'a study found'), "statement" ('issued a statement') or None."""
+    if tok.lower_ not in _CREDIT_WORDS:
+        return None  # nearly every token: one lookup instead of the four below
     speech = is_speech_verb(tok) or _finding_verb(tok)
     issue = tok.lower_ in _ISSUE_VERBS and any(c.dep_ == "dobj" and c.lower_ in _STATEMENT for c in tok.children)
     if issue:
@@ -254,6 +256,10 @@ def _credit_verb(tok: Any) -> str | None:
     if speech:
         return "speech_verb"
     return "stance" if tok.lower_ in STANCE_VERBS and tok.pos_ == "VERB" and _held_by_someone(tok) else None
+
+
+# Every word _credit_verb can read as a credit (is_speech_verb reads SPEECH_VERBS).
+_CREDIT_WORDS = SPEECH_VERBS | _FINDING_VERBS | _ISSUE_VERBS | STANCE_VERBS
 
 
 def _holder(tok: Any) -> Any | None:
