@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -45,6 +46,11 @@ class Report:
         failed = [title for title, ok, _ in self.steps if not ok]
         print(f"[{self.name}] {len(self.steps) - len(failed)} passed, {len(failed)} failed", flush=True)
         return 1 if failed or not self.steps else 0
+
+
+def exit_on_sigterm() -> None:
+    """A run stopped with SIGTERM still stops the CMS and factdesk it started (its `finally` blocks run)."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 
 def wait_for(check: Callable[[], Any], timeout: float, interval: float = 0.5) -> Any:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from cms_side import NPM_ENV, Background, build_native, run
-from factdesk_side import CallbackListener, Factdesk, Report, wait_for
+from factdesk_side import CallbackListener, Factdesk, Report, exit_on_sigterm, wait_for
 
 GHOST_PORT, FACTDESK_PORT, LISTENER_PORT = 2368, 5801, 5802
 SECRET = "e2e-ghost-webhook-secret-0123456789"
@@ -183,6 +183,7 @@ def main() -> int:
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/e2e/ghost"))
     parser.add_argument("--version", default="5.130.6")
     args = parser.parse_args()
+    exit_on_sigterm()
     report = Report("ghost")
     seconds = install(args.scratch, args.version)
     print(f"[ghost] Ghost {args.version} " + (f"installed in {seconds:.0f} s" if seconds else "already installed"))

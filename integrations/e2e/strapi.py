@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cms_side import NPM_ENV, Background, build_native, run
-from factdesk_side import CallbackListener, Factdesk, Report, http, wait_for
+from factdesk_side import CallbackListener, Factdesk, Report, exit_on_sigterm, http, wait_for
 
 STRAPI_PORT, FACTDESK_PORT, LISTENER_PORT = 1337, 5803, 5804
 SECRET = "e2e-strapi-shared-token-0123456789"
@@ -143,6 +143,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/e2e/strapi"))
     args = parser.parse_args()
+    exit_on_sigterm()
     report = Report("strapi")
     seconds = install(args.scratch)
     print("[strapi] Strapi " + (f"installed in {seconds:.0f} s" if seconds else "already installed"))
