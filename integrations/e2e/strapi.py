@@ -28,6 +28,10 @@ SECRET = "e2e-strapi-shared-token-0123456789"
 UID = "api::article.article"
 REPO = Path(__file__).resolve().parents[2]
 ADMIN = {"firstname": "E2E", "lastname": "Admin", "email": "admin@example.com", "password": "Qz7tV9mKp2xWr4Lb8"}
+# The app's keys, the same across the run's restart: tokens and sessions made before it stay valid.
+KEYS = {"APP_KEYS": ",".join(secrets.token_hex(16) for _ in range(2)),
+        **{name: secrets.token_hex(16) for name in ("ADMIN_JWT_SECRET", "API_TOKEN_SALT", "TRANSFER_TOKEN_SALT",
+                                                    "ENCRYPTION_KEY", "JWT_SECRET")}}
 TEXT = ["The city council spent $3 million on the new bridge in 2023, according to Mayor Jane Smith.",
         "Unemployment in the county fell to 4.2 percent last year, the lowest rate since 1999."]
 
@@ -45,12 +49,14 @@ def install(scratch: Path) -> float:
     return time.monotonic() - started
 
 
-def start(scratch: Path, fd: Factdesk) -> Background:
-    """The template's config and code, the shipped middleware, a fresh database; Strapi in the background."""
+def start(scratch: Path, fd: Factdesk, *, gate: bool = True) -> Background:
+    """The template's config and code, the shipped middleware (registered unless not `gate`), a fresh database
+    (the same one when restarted without the gate); Strapi in the background."""
     app = scratch / "app"
     shutil.rmtree(app / "config", ignore_errors=True)
     shutil.rmtree(app / "src", ignore_errors=True)
-    shutil.rmtree(app / ".tmp", ignore_errors=True)
+    if gate:
+        shutil.rmtree(app / ".tmp", ignore_errors=True)
     template = REPO / "integrations" / "e2e" / "strapi_app"
     shutil.copytree(template / "config", app / "config")
     shutil.copytree(template / "src", app / "src")
@@ -58,13 +64,24 @@ def start(scratch: Path, fd: Factdesk) -> Background:
     (app / "public" / "uploads").mkdir(parents=True, exist_ok=True)  # the upload plugin refuses to start without
     env = {**NPM_ENV, "NODE_ENV": "development", "HOST": "127.0.0.1", "PORT": str(STRAPI_PORT),
            "DATABASE_FILENAME": str(app / ".tmp" / "data.db"), "STRAPI_TELEMETRY_DISABLED": "true",
-           "APP_KEYS": ",".join(secrets.token_hex(16) for _ in range(2)),
-           **{name: secrets.token_hex(16) for name in ("ADMIN_JWT_SECRET", "API_TOKEN_SALT", "TRANSFER_TOKEN_SALT",
-                                                       "ENCRYPTION_KEY", "JWT_SECRET")},
+           **KEYS,
            "FACTDESK_URL": fd.base, "FACTDESK_TOKEN": fd.tokens["integration"],
-           "E2E_CAPTURE": str(scratch / "document-service-calls.jsonl")}
+           "E2E_CAPTURE": str(scratch / "document-service-calls.jsonl"), "E2E_GATE": "on" if gate else "off"}
     (scratch / "document-service-calls.jsonl").unlink(missing_ok=True)
     return Background(["node_modules/.bin/strapi", "start"], app, env, scratch / "strapi.log")
+
+
+def admin_token(strapi: StrapiAdmin) -> str:
+    """An admin token (Strapi 5's `kind: admin` API token) that may read and publish articles: what
+    `factdesk integration options strapi --api-key` takes to unpublish through the content manager."""
+    actions = ("read", "publish")
+    status, answer = strapi.call("POST", "/admin/admin-tokens", {
+        "name": "factdesk revert", "lifespan": None,
+        "adminPermissions": [{"action": f"plugin::content-manager.explorer.{a}", "subject": UID} for a in actions]})
+    key = ((answer or {}).get("data") or {}).get("accessKey") if isinstance(answer, dict) else None
+    if status not in (200, 201) or not key:
+        raise RuntimeError(f"Strapi admin-tokens answered {status}: {answer}")
+    return str(key)
 
 
 class StrapiAdmin:
@@ -139,6 +156,32 @@ def scenario(report: Report, strapi: StrapiAdmin, fd: Factdesk, listener: Callba
     report.step("no publish.unapproved for it", not listener.of_type("publish.unapproved", draft["id"]))
 
 
+def new_entry(strapi: StrapiAdmin, title: str) -> str:
+    status, answer = strapi.call("POST", f"/content-manager/collection-types/{UID}", {"title": title,
+                                                                                    "body": blocks(TEXT)})
+    if status not in (200, 201):
+        raise RuntimeError(f"Strapi create answered {status}: {answer}")
+    return str(answer["data"]["documentId"])
+
+
+def ungated(report: Report, strapi: StrapiAdmin, fd: Factdesk, listener: CallbackListener) -> None:
+    document_id = new_entry(strapi, "Bridge costs (no gate)")
+    draft = wait_for(lambda: fd.draft_of("strapi", document_id), timeout=90)
+    if not report.step("factdesk got the second entry", bool(draft)):
+        return
+    published_at = time.monotonic()
+    status, answer = publish(strapi, document_id)
+    report.step("without the middleware Strapi publishes the unapproved entry", status == 200,
+                f"HTTP {status}" if status != 200 else "")
+    events = wait_for(lambda: listener.of_type("publish.unapproved", draft["id"]), timeout=60)
+    report.step("publish.unapproved arrives, signed", bool(events) and all(e.verified for e in events),
+                f"after {time.monotonic() - published_at:.1f} s" if events else "none within 60 s")
+    reverted = wait_for(lambda: not strapi.published(document_id), timeout=90)
+    report.step("with revert on (an admin token), the entry is unpublished in Strapi", bool(reverted),
+                f"{time.monotonic() - published_at:.1f} s after publishing; audit: "
+                + ", ".join(fd.audit(draft["id"])[-3:]))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/e2e/strapi"))
@@ -166,6 +209,14 @@ def main() -> int:
             "events": ["entry.create", "entry.update", "entry.publish", "entry.unpublish"]})
         report.step("Strapi admin and webhook made", status in (200, 201), f"HTTP {status} {message_of(answer)}")
         scenario(report, strapi, fd, listener)
+        # Without the gate (a Strapi that does not ask), an unapproved publish is reported and reverted.
+        fd.cli("integration", "options", "strapi", "--on-unapproved", "revert", "--api-url", base,
+               "--api-key", admin_token(strapi), "--collection", UID)
+        cms.stop()
+        cms = start(args.scratch, fd, gate=False)
+        up = wait_for(lambda: not cms.alive() or _healthy(base), timeout=240, interval=2)
+        if report.step("Strapi restarted without the middleware", bool(up) and cms.alive(), f"log {cms.log}"):
+            ungated(report, strapi, fd, listener)
     finally:
         listener.close()
         fd.stop()

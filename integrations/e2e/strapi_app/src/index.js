@@ -12,6 +12,9 @@ module.exports = { register({ strapi }) {
       return next();
     });
   }
+  if (process.env.E2E_GATE === 'off') {
+    return; // the e2e run's second part: Strapi without the gate publishes anything, and factdesk reverts it
+  }
   strapi.documents.use(factdeskGate(strapi, { url: process.env.FACTDESK_URL, token: process.env.FACTDESK_TOKEN,
     integration: 'strapi', uids: ['api::article.article'], failMode: 'closed', errorClass: errors.ApplicationError }));
 } };
