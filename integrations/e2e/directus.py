@@ -98,6 +98,13 @@ class DirectusApi:
         return (answer or {}).get("data") if isinstance(answer, dict) else answer
 
 
+def static_token(api: DirectusApi) -> str:
+    """The admin's static token (Directus: a user's `token` field), what factdesk's revert PATCHes with."""
+    token = secrets.token_urlsafe(24)
+    api.must("PATCH", "/users/me", {"token": token})
+    return token
+
+
 def set_up(api: DirectusApi, hook: str) -> None:
     """The `articles` collection and README's Flows: an action hook on create / update → read the item → POST."""
     api.must("POST", "/collections", {
@@ -162,6 +169,18 @@ def scenario(report: Report, api: DirectusApi, fd: Factdesk, listener: CallbackL
     report.step("factdesk's draft is published", bool(published), fd.get(f"/drafts/{draft['id']}")[1]["status"])
     report.step("no publish.unapproved for it", not listener.of_type("publish.unapproved", draft["id"]))
 
+    # An edit of a live item is not refused (it sets no status): Directus serves it at once, so factdesk
+    # reports it and, with revert on, sets the status back to draft.
+    edited_at = time.monotonic()
+    api.must("PATCH", f"/items/articles/{item['id']}", {"body": TEXT + "<p>The bridge will cost $5 million.</p>"})
+    events = wait_for(lambda: listener.of_type("publish.unapproved", draft["id"]), timeout=60)
+    report.step("an edit of the live item is reported: publish.unapproved, signed",
+                bool(events) and all(e.verified for e in events),
+                f"after {time.monotonic() - edited_at:.1f} s" if events else "none within 60 s")
+    reverted = wait_for(lambda: api.must("GET", f"/items/articles/{item['id']}")["status"] == "draft", timeout=90)
+    report.step("with revert on (a static token), the item's status is draft again", bool(reverted),
+                f"{time.monotonic() - edited_at:.1f} s after the edit; audit: " + ", ".join(fd.audit(draft["id"])[-3:]))
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -190,6 +209,8 @@ def main() -> int:
         api.sign_in()
         set_up(api, f"{fd.base}/api/v1/webhooks/cms/directus")
         report.step("the articles collection and the Flows made", True)
+        fd.cli("integration", "options", "directus", "--on-unapproved", "revert", "--api-url", base,
+               "--api-key", static_token(api))
         scenario(report, api, fd, listener)
     finally:
         listener.close()
