@@ -70,15 +70,49 @@ function versionOf(entry) {
   return entry && entry.updatedAt ? new Date(entry.updatedAt).toISOString() : undefined;
 }
 
+// Fields Strapi writes itself on every save: they change no text.
+const BOOKKEEPING = new Set(['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy',
+  'locale', 'localizations', 'status']);
+const REMEMBERED = 1000; // saves that changed nothing, kept to map their new version back (oldest forgotten)
+
+// What an editor wrote in a draft: every field but the bookkeeping, in a stable order.
+function contentOf(entry) {
+  return JSON.stringify(Object.keys(entry).filter((k) => !BOOKKEEPING.has(k)).sort().map((k) => [k, entry[k]]));
+}
+
 // The middleware: `strapi.documents.use(factdeskGate(strapi, {...}))`. Publishing is the `publish` action, and
 // a `create` or `update` asked to be published at once (the REST API's default without ?status=draft).
+//
+// The admin panel's Publish (and the content manager's API) first saves the form as the draft, in the same
+// transaction, then publishes: that save gives the draft a new updatedAt which factdesk cannot have received
+// yet, so asking with it would refuse every publish from the panel. An update that changed no field is
+// therefore remembered, and a publish of its version asks about the version before it, the same text.
 function factdeskGate(strapi, options) {
   const uids = new Set(options.uids || []);
+  const sameTextAs = new Map(); // "<documentId> <version>" -> the version of the same text before it
+  const findDraft = (uid, documentId) => strapi.documents(uid).findOne({ documentId, status: 'draft' });
+
+  async function rememberUnchanged(context, next) {
+    const documentId = context.params?.documentId;
+    const before = documentId ? await findDraft(context.uid, documentId) : null;
+    const result = await next();
+    const after = before ? await findDraft(context.uid, documentId) : null;
+    if (before && after && versionOf(before) !== versionOf(after) && contentOf(before) === contentOf(after)) {
+      const earlier = `${documentId} ${versionOf(before)}`;
+      sameTextAs.set(`${documentId} ${versionOf(after)}`, sameTextAs.get(earlier) || versionOf(before));
+      if (sameTextAs.size > REMEMBERED) sameTextAs.delete(sameTextAs.keys().next().value);
+    }
+    return result;
+  }
+
   return async (context, next) => {
+    if (!uids.has(context.uid)) {
+      return next();
+    }
     const publishing = context.action === 'publish'
       || ((context.action === 'create' || context.action === 'update') && context.params?.status === 'published');
-    if (!publishing || !uids.has(context.uid)) {
-      return next();
+    if (!publishing) {
+      return context.action === 'update' ? rememberUnchanged(context, next) : next();
     }
     if (context.action !== 'publish') {
       // The text is written and published in one request: factdesk cannot have checked it.
@@ -86,8 +120,8 @@ function factdeskGate(strapi, options) {
         + 'save it as a draft (?status=draft), let factdesk check it, then publish.');
     }
     const documentId = context.params?.documentId;
-    const draft = await strapi.documents(context.uid).findOne({ documentId, status: 'draft' });
-    await checkPublish(options, documentId, versionOf(draft));
+    const version = versionOf(await findDraft(context.uid, documentId));
+    await checkPublish(options, documentId, sameTextAs.get(`${documentId} ${version}`) || version);
     return next();
   };
 }

@@ -48,3 +48,17 @@ def test_bad_query_is_a_clear_error(newsroom, client):
     newsroom.save(TEXT)
     r = client.get(URL, headers=newsroom.editor_headers, query_string={"source_version": "", "colour": "red"})
     assert r.status_code in (400, 422) and "errors" in r.json
+
+
+def test_a_version_saved_again_unchanged_is_that_text(newsroom: Newsroom, client):
+    """Strapi gives every Save a new updatedAt, text changed or not; the gate asked about a version whose save
+    was `unchanged` answers for its text (it was received and checked), not "not_current"."""
+    headers = newsroom.editor_headers
+    newsroom.save()
+    newsroom.check(newsroom.extract())
+    newsroom.approve()
+    newsroom.save()  # version 2, the same text
+    again = client.get(URL, headers=headers, query_string={"source_version": "2"}).json
+    assert (again["publishable"], again["reason"]) == (True, "approved")
+    unseen = client.get(URL, headers=headers, query_string={"source_version": "3"}).json
+    assert unseen["reason"] == "not_current"

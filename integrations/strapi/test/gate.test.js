@@ -104,3 +104,46 @@ test('a publish of a version factdesk has not received is refused', async () => 
     await assert.rejects(publish(stub), /has not checked this version/);
   } finally { stub.server.close(); }
 });
+
+// The content manager's Publish, as Strapi 5.54 runs it: an update of the draft with the panel's form, then the
+// publish, both through the same middleware, with the params captured from a real Strapi
+// (tests/fixtures/cms/strapi_panel_publish.document_service.jsonl, see the README there).
+const CAPTURED = require('node:fs').readFileSync(require('node:path').join(__dirname, '..', '..', '..', 'tests',
+  'fixtures', 'cms', 'strapi_panel_publish.document_service.jsonl'), 'utf8').trim().split('\n').map(JSON.parse);
+const CAPTURED_UPDATE = CAPTURED.find((call) => call.action === 'update');
+const CAPTURED_PUBLISH = CAPTURED.find((call) => call.action === 'publish');
+
+async function panelPublish(stub, form) {
+  let entry = { id: 1, documentId: 'doc1', title: 'Bridge', body: [{ type: 'paragraph' }],
+    updatedAt: '2026-11-28T12:01:37.847Z', publishedAt: null };
+  const strapi = { documents: () => ({ findOne: async () => ({ ...entry }) }) };
+  const middleware = factdeskGate(strapi, { url: stub.url, token: 'tok', integration: 'strapi',
+    uids: ['api::article.article'] });
+  const { uid } = CAPTURED_UPDATE;
+  await middleware({ action: 'update', uid, params: { ...CAPTURED_UPDATE.params, documentId: 'doc1', data: form } },
+    async () => {
+    entry = { ...entry, ...form, updatedAt: '2026-11-28T12:05:00.000Z' };
+    return entry;
+  });
+  const calls = [];
+  await middleware({ action: 'publish', uid, params: { ...CAPTURED_PUBLISH.params, documentId: 'doc1' } },
+    async () => { calls.push('published'); });
+  return calls;
+}
+
+test("the panel's Publish of an unchanged form asks about the version factdesk checked", async () => {
+  const stub = await stubFactdesk(() => [200, { publishable: true, reason: 'approved', blockers: [], draft_id: 5 }]);
+  try {
+    assert.deepStrictEqual(await panelPublish(stub, { title: 'Bridge', body: [{ type: 'paragraph' }] }), ['published']);
+    assert.strictEqual(stub.seen.length, 1);
+    assert.match(stub.seen[0].url, /source_version=2026-11-28T12%3A01%3A37\.847Z$/);
+  } finally { stub.server.close(); }
+});
+
+test("the panel's Publish of an edited form asks about the new version, which factdesk has not checked", async () => {
+  const stub = await stubFactdesk(() => [200, { publishable: false, reason: 'not_current', blockers: [] }]);
+  try {
+    await assert.rejects(panelPublish(stub, { title: 'Bridge', body: [{ type: 'heading' }] }), /has not checked this version/);
+    assert.match(stub.seen[0].url, /source_version=2026-11-28T12%3A05%3A00\.000Z$/);
+  } finally { stub.server.close(); }
+});

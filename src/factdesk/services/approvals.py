@@ -25,7 +25,7 @@ from ..domain.gate import (
     decide_gate,
     find_blockers,
 )
-from ..models import Approval, Claim, Draft, Revision, Verdict
+from ..models import Approval, Claim, CmsSave, Draft, Revision, Verdict
 from . import audit, inbox, notifications
 from .authors import draft_authors
 from .claims_access import lock_draft, refusal_error
@@ -252,12 +252,23 @@ def check_document_gate(
             if current is not None and current.source_version == source_version:
                 content_hash = current.content_hash
             else:
-                content_hash = session.scalar(
-                    select(Revision.content_hash)
-                    .where(Revision.draft_id == draft.id, Revision.source_version == source_version)
-                    .order_by(Revision.number.desc()).limit(1)
-                ) or f"version:{source_version}"  # matches no text: not_current
+                content_hash = _hash_of_version(session, draft.id, source_version)
         return DocumentGate(draft.id, _gate_of_draft(session, draft, content_hash))
+
+
+def _hash_of_version(session: Session, draft_id: int, source_version: str) -> str:
+    """The hash of the text the CMS's version `source_version` of the draft carried: that of the revision its
+    save made or matched (a save of the same text again, which Strapi gives a new updatedAt, is that text), else
+    of a revision stamped with it; a version never received matches no text (the gate says not_current)."""
+    by_save = session.scalar(
+        select(Revision.content_hash).join(CmsSave, CmsSave.revision_id == Revision.id)
+        .where(CmsSave.draft_id == draft_id, CmsSave.source_version == source_version)
+        .order_by(CmsSave.id.desc()).limit(1))
+    return by_save or session.scalar(
+        select(Revision.content_hash)
+        .where(Revision.draft_id == draft_id, Revision.source_version == source_version)
+        .order_by(Revision.number.desc()).limit(1)
+    ) or f"version:{source_version}"
 
 
 def _gate(session: Session, draft_id: int, content_hash: str | None) -> GateResult:
