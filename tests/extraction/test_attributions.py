@@ -43,3 +43,41 @@ def test_reported_speech_and_stances_name_their_cue_and_source(claims_of, text: 
 )
 def test_acts_and_experiences_are_not_stances(claims_of, text: str) -> None:  # type: ignore[no-untyped-def]
     assert of_type(claims_of(text), "attribution") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "who", "key", "cue"),
+    [
+        # Reported speech in any words, so long as a that-clause follows the verb.
+        (
+            "The county auditor is confirming that the Halden bridge contract was never put out to tender.",
+            "county auditor",
+            "source",
+            "confirming",
+        ),
+        ("Mayor Jane Ortiz is warning the city will run out of money by March.", "Jane Ortiz", "speaker", "warning"),
+        # A headline's source before a colon.
+        ("Jane Ortiz: Riverton will finish the Halden bridge by 2027", "Jane Ortiz", "speaker", ":"),
+    ],
+)
+def test_reported_speech_without_a_speech_verb_of_the_list(claims_of, text: str, who: str, key: str, cue: str) -> None:  # type: ignore[no-untyped-def]
+    found = of_type(claims_of(text), "attribution")
+    assert [(c.normalized.get(key), c.normalized["cue"]) for c in found] == [(who, cue)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The problem is that the Halden bridge was never inspected by the council.",
+        "Correction: An earlier version of this article misstated the cost of the Halden bridge.",
+    ],
+)
+def test_a_that_clause_or_a_label_with_no_one_behind_it_credits_no_one(claims_of, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert of_type(claims_of(text), "attribution") == []
+
+
+def test_a_quotation_signed_after_a_dash_is_its_signers(claims_of) -> None:  # type: ignore[no-untyped-def]
+    text = "Readers wrote to us after the debate.\n“The new bridge is a waste of public money.” ― Jane Ortiz\n"
+    quotes = of_type(claims_of(text), "quote")
+    signed = [(q.text, q.normalized["speaker"]) for q in quotes]
+    assert signed == [("The new bridge is a waste of public money", "Jane Ortiz")]

@@ -26,6 +26,12 @@ _ACT_LIKE = verb_forms(
     feel/feels/felt/feeling vote name list introduce offer push release publish accept embrace encourage
     promote agree"""
 )
+# "Pence: Trump Was 'Mocking' Clinton Camp", "Poll: Clinton and Trump in dead heat": a headline's (or a
+# transcript's) source, named before a colon at the start of a sentence.
+_COLON_SOURCE = re.compile(
+    r"\s*[\"“]?(?P<source>[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3})\s?:\s+(?P<content>\S.*)", re.S
+)
+_SOURCE_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _PEOPLE_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you"})
 # "... allowed him to innovate, giving rise to LLaMA": the work credited to a person, with no speech verb.
 _GIVE = word_set("give gives gave giving given")
@@ -56,6 +62,11 @@ _STANCE_NOUNS = word_set(
     pledge vow denial response answer defense defence"""
 )
 _STANCE_PREPS = frozenset({"of", "for", "on", "about", "against", "to", "that"})
+# Verbs that take a that-clause without crediting it to anyone ("the problem is that", "ensure that").
+_NOT_REPORTING = verb_forms(
+    """be/is/are/was/were/been/being/'s/’s make/makes/made/making ensure mean require happen seem appear
+    prove turn/turns/turned/turning follow result"""
+)
 _ISSUE_VERBS = frozenset({"issued", "issues", "released", "releases", "made", "makes", "published", "publishes", "put"})
 _STATEMENT = frozenset({"statement", "announcement", "release", "report", "communique", "declaration", "tweet"})
 
@@ -137,7 +148,25 @@ def find_attributions(sc: SentenceContext) -> list[Finding]:
         if finding is not None:
             out.append(finding)
     out += _interviews_with_outlet(sc)
-    return out
+    colon = _colon_source(sc)
+    return out + [colon] if colon is not None else out
+
+
+def _colon_source(sc: SentenceContext) -> Finding | None:
+    """A sentence that opens with a person, a group or a poll and a colon ("Sanders: Clinton needs to ...")."""
+    m = _COLON_SOURCE.match(sc.text)
+    if m is None or len(m.group("content").split()) < 3 or _inside(sc.start, sc.start + m.end(), sc.quoted):
+        return None
+    span = sc.doc.char_span(sc.start + m.start("source"), sc.start + m.end("source"), alignment_mode="expand")
+    if span is None:
+        return None
+    words = m.group("source")
+    known = sc.ctx.full_name(words.title() if words.isupper() else words)
+    person = known != words or all(t.ent_type_ == "PERSON" for t in span)
+    if not (person or words.lower() in _DOCUMENTS or all(t.ent_type_ in _SOURCE_ENTITIES for t in span)):
+        return None
+    key = "speaker" if person else "source"
+    return _finding(sc, sc.start + m.start("source"), sc.end, known, key, "colon", ":")
 
 
 def _according_to(sc: SentenceContext, tok: Any) -> Finding | None:
@@ -246,14 +275,29 @@ def _only_quoted(content: list[Any], quoted: list[tuple[int, int]]) -> bool:
 
 
 def _credit_verb(tok: Any) -> str | None:
-    """How a verb credits: "speech_verb" ('said', 'a study found'), "statement" ('issued a statement') or None."""
+    """How a verb credits: "speech_verb" ('said', 'a study found'), "statement" ('issued a statement'),
+    "stance" ('Kasich hopes to ...'), "that_clause" ('the attorney general is confirming that ...') or None."""
     speech = is_speech_verb(tok) or _finding_verb(tok)
     issue = tok.lower_ in _ISSUE_VERBS and any(c.dep_ == "dobj" and c.lower_ in _STATEMENT for c in tok.children)
     if issue:
         return "statement"
     if speech:
         return "speech_verb"
-    return "stance" if tok.lower_ in STANCE_VERBS and tok.pos_ == "VERB" and _held_by_someone(tok) else None
+    if tok.pos_ != "VERB" or not _held_by_someone(tok):
+        return None
+    if tok.lower_ in STANCE_VERBS:
+        return "stance"
+    return "that_clause" if _that_clause(tok) else None
+
+
+def _that_clause(tok: Any) -> bool:
+    """A verb whose object is a that-clause ("is warning that ...", "indicated that ..."): reported speech or
+    thought in any words, unless the verb only links or causes ("the point is that", "made sure that")."""
+    if tok.lower_ in _NOT_REPORTING:
+        return False
+    return any(
+        c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children) for c in tok.children
+    )
 
 
 def _holder(tok: Any) -> Any | None:
