@@ -10,7 +10,10 @@ from .context import SentenceContext
 from .lexicon import verb_forms, word_set
 from .speakers import WEAK_SPEECH, is_speech_verb, resolve, subject_of
 
-_CONTENT_DEPS = frozenset({"ccomp", "dobj", "xcomp", "advcl", "parataxis", "prep", "attr", "oprd", "dative"})
+_CONTENT_DEPS = frozenset(
+    # "nsubjpass": what a passive clause credits to its agent ("The plan is supported by most businesses").
+    {"ccomp", "dobj", "xcomp", "advcl", "parataxis", "prep", "attr", "oprd", "dative", "nsubjpass"}
+)
 # "In remarks to the Agence France-Presse news service", "LeCun's conversation with the Financial Times".
 _TO_OUTLET = re.compile(
     r"\b(?:remarks|interview|conversation|comments|statement|speaking|spoke|talking|told)\s(?:to|with)?\s?(?:the\s)?"
@@ -18,13 +21,13 @@ _TO_OUTLET = re.compile(
 )
 # Speech verbs that also name acts ("declared a state of emergency", "struggle to maintain their standing"):
 # they credit words only with a clause ("declared that ...") or as a tag after one.
-_CLAUSE_ONLY = verb_forms("declare maintain observe recall")
+_CLAUSE_ONLY = verb_forms("declare maintain observe recall continue")
 # Stances that also name acts or experiences ("have seen marked increases", "released a film"): they credit
 # a clause or an infinitive ("knows that ...", "sought to distinguish himself"), never a bare object.
 _ACT_LIKE = verb_forms(
     """see/sees/saw/seen/seeing know/knows/knew/known/knowing learn understand/understood realize remember
     feel/feels/felt/feeling vote name list introduce offer push release publish accept embrace encourage
-    promote agree"""
+    promote agree decline"""
 )
 # "Pence: Trump Was 'Mocking' Clinton Camp", "Poll: Clinton and Trump in dead heat": a headline's (or a
 # transcript's) source, named before a colon at the start of a sentence.
@@ -39,18 +42,18 @@ _GIVE = word_set("give gives gave giving given")
 # attacks ("Kasich hopes to ...", "She also congratulated Sanders for ..."), from the cues of its train split.
 STANCE_VERBS = verb_forms(
     """ask criticize accuse praise endorse urge vow pledge promise defend cite mention discuss question respond
-    answer dismiss denounce blast slam blame mock attack condemn decry lament complain joke echo reiterate
+    answer dismiss denounce blast slam/slams/slammed/slamming blame mock attack condemn decry lament complain joke echo reiterate
     repeat recommend propose threaten challenge assail applaud welcome thank congratulate tout highlight
     express portray label compare project remind release publish quote retweet email chant shout imply hint
     think/thinks/thought/thinking believe know/knows/knew/known/knowing feel/feels/felt/feeling fear worry
     hope want wish expect doubt consider see/sees/saw/seen/seeing view understand/understood realize learn
-    remember wonder prefer/preferred/preferring favor favour support back oppose reject agree disagree accept
-    embrace seek/seeks/sought/seeking plan/planned/planning intend decide refuse deem regard suspect
-    assume trust insist reveal disclose admit concede acknowledge predict estimate blast demand request
+    remember wonder prefer/prefers/preferred/preferring favor favour support back oppose reject agree disagree accept
+    embrace seek/seeks/sought/seeking plan/plans/planned/planning intend decide refuse deem regard suspect
+    assume trust insist reveal disclose admit/admits/admitted/admitting concede acknowledge predict estimate blast demand request
     suggest argue emphasize stress explain announce describe characterize recall allege assert talk vote
-    refer list name offer introduce bill conflate pressure encourage promote boast chime ridicule swipe
+    refer/refers/referred/referring list name offer introduce bill conflate pressure encourage promote boast chime ridicule swipe
     push show/shows/showed/shown/showing speak/speaks/spoke/spoken/speaking present liken charge
-    persuade raise seize pound"""
+    persuade raise seize pound decline indicate"""
 )
 # Stances named by a noun with the one who holds them ("Sanders's criticism of the deal", "support from
 # the youth"): PolNeAR credits what follows the noun's preposition to the holder.
@@ -307,10 +310,14 @@ def _holder(tok: Any) -> Any | None:
         return subj
     if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("PROPN", "NOUN"):
         return tok.head  # "a complaint claiming that ...", "Caddell, speaking of ..."
+    if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
+        return subject_of(tok.head.head, passive=False)  # "She started off by emphasizing ..."
     agent = next((c for c in tok.children if c.dep_ == "agent"), None)
     by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-    # "attacked by Sanders" names who attacked; "encouraged by a psychotherapist" is no one's stance to check.
-    return by if by is not None and by.pos_ == "PROPN" else None
+    # "attacked by Sanders" names who attacked, and so does "is supported by far fewer publications" in a
+    # passive clause; "encouraged by a psychotherapist", a participle, is no one's stance to check.
+    clause = any(c.dep_ == "auxpass" for c in tok.children)
+    return by if by is not None and (by.pos_ == "PROPN" or (clause and by.pos_ == "NOUN")) else None
 
 
 def _held_by_someone(tok: Any) -> bool:
