@@ -60,7 +60,7 @@ def test_acts_and_experiences_are_not_stances(claims_of, text: str) -> None:  # 
         ("Jane Ortiz is calling for a public inquiry into the Halden tender.", "Jane Ortiz", "speaker", "calling"),
         # Who speaks in a clause that hangs on a preposition ("by emphasizing"), or in a passive one.
         ("Jane Ortiz opened the meeting by criticizing the Halden tender.", "Jane Ortiz", "speaker", "criticizing"),
-        ("The Halden bridge plan is supported by most local businesses.", "most local businesses", "source", "supported"),
+        ("The Halden plan is supported by most local businesses.", "most local businesses", "source", "supported"),
         # A headline's source before a colon.
         ("Jane Ortiz: Riverton will finish the Halden bridge by 2027", "Jane Ortiz", "speaker", ":"),
     ],

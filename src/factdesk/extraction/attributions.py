@@ -42,18 +42,18 @@ _GIVE = word_set("give gives gave giving given")
 # attacks ("Kasich hopes to ...", "She also congratulated Sanders for ..."), from the cues of its train split.
 STANCE_VERBS = verb_forms(
     """ask criticize accuse praise endorse urge vow pledge promise defend cite mention discuss question respond
-    answer dismiss denounce blast slam/slams/slammed/slamming blame mock attack condemn decry lament complain joke echo reiterate
-    repeat recommend propose threaten challenge assail applaud welcome thank congratulate tout highlight
-    express portray label compare project remind release publish quote retweet email chant shout imply hint
-    think/thinks/thought/thinking believe know/knows/knew/known/knowing feel/feels/felt/feeling fear worry
-    hope want wish expect doubt consider see/sees/saw/seen/seeing view understand/understood realize learn
-    remember wonder prefer/prefers/preferred/preferring favor favour support back oppose reject agree disagree accept
-    embrace seek/seeks/sought/seeking plan/plans/planned/planning intend decide refuse deem regard suspect
-    assume trust insist reveal disclose admit/admits/admitted/admitting concede acknowledge predict estimate blast demand request
-    suggest argue emphasize stress explain announce describe characterize recall allege assert talk vote
-    refer/refers/referred/referring list name offer introduce bill conflate pressure encourage promote boast chime ridicule swipe
-    push show/shows/showed/shown/showing speak/speaks/spoke/spoken/speaking present liken charge
-    persuade raise seize pound decline indicate"""
+    answer dismiss denounce blast slam/slams/slammed/slamming blame mock attack condemn decry lament complain
+    joke echo reiterate repeat recommend propose threaten challenge assail applaud welcome thank congratulate
+    tout highlight express portray label compare project remind release publish quote retweet email chant shout
+    imply hint think/thinks/thought/thinking believe know/knows/knew/known/knowing feel/feels/felt/feeling fear
+    worry hope want wish expect doubt consider see/sees/saw/seen/seeing view understand/understood realize learn
+    remember wonder prefer/prefers/preferred/preferring favor favour support back oppose reject agree disagree
+    accept embrace seek/seeks/sought/seeking plan/plans/planned/planning intend decide refuse deem regard
+    suspect assume trust insist reveal disclose admit/admits/admitted/admitting concede acknowledge predict
+    estimate blast demand request suggest argue emphasize stress explain announce describe characterize recall
+    allege assert talk vote refer/refers/referred/referring list name offer introduce bill conflate pressure
+    encourage promote boast chime ridicule swipe push show/shows/showed/shown/showing
+    speak/speaks/spoke/spoken/speaking present liken charge persuade raise seize pound decline indicate"""
 )
 # Stances named by a noun with the one who holds them ("Sanders's criticism of the deal", "support from
 # the youth"): PolNeAR credits what follows the noun's preposition to the holder.
