@@ -86,3 +86,37 @@ def test_a_quotation_signed_after_a_dash_is_its_signers(claims_of) -> None:  # t
     quotes = of_type(claims_of(text), "quote")
     signed = [(q.text, q.normalized["speaker"]) for q in quotes]
     assert signed == [("The new bridge is a waste of public money", "Jane Ortiz")]
+
+
+def test_a_stance_a_noun_names_is_its_holders(claims_of) -> None:  # type: ignore[no-untyped-def]
+    text = "Jane Ortiz became mayor in May. Ortiz's decision to close the Halden library angered parents."
+    found = of_type(claims_of(text), "attribution")
+    assert [(c.normalized.get("speaker"), c.normalized["cue"]) for c in found] == [("Jane Ortiz", "decision")]
+
+
+def test_a_judgment_credited_to_no_one_is_an_attribution_without_a_source(claims_of) -> None:  # type: ignore[no-untyped-def]
+    text = "The former mayor was accused of taking bribes from the Halden contractor."
+    found = of_type(claims_of(text), "attribution")
+    assert [(c.normalized["cue"], c.normalized.get("source"), c.normalized.get("speaker")) for c in found] == [
+        ("accused", None, None)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        # An instruction given or an offer refused is an act: a fact, not someone's words.
+        ("Residents of Halden were asked to boil their tap water until Friday.", "Residents of Halden were asked"),
+        ("Mayor Jane Ortiz declined the council's offer of a second term in office.", "declined the council's offer"),
+    ],
+)
+def test_an_instruction_or_a_refusal_stays_a_fact(claims_of, text: str, fact: str) -> None:  # type: ignore[no-untyped-def]
+    claims = claims_of(text)
+    assert of_type(claims, "attribution") == []
+    assert any(fact in c.text for c in of_type(claims, "fact"))
+
+
+def test_a_headline_speaks_for_the_paper_that_ran_it(claims_of) -> None:  # type: ignore[no-untyped-def]
+    text = "The Riverton Courier covered the vote with a headline claiming that the tender was rigged."
+    found = of_type(claims_of(text), "attribution")
+    assert [c.normalized.get("source") for c in found] == ["Riverton Courier"]

@@ -27,14 +27,23 @@ _CLAUSE_ONLY = verb_forms("declare maintain observe recall continue")
 _ACT_LIKE = verb_forms(
     """see/sees/saw/seen/seeing know/knows/knew/known/knowing learn understand/understood realize remember
     feel/feels/felt/feeling vote name list introduce offer push release publish accept embrace encourage
-    promote agree decline"""
+    promote agree"""
 )
+# A refusal credits what is refused only as an infinitive ("declined to comment"); "declined his offer to
+# resign" is an act, a fact of its own.
+_INFINITIVE_ONLY = verb_forms("decline")
 # "Pence: Trump Was 'Mocking' Clinton Camp", "Poll: Clinton and Trump in dead heat": a headline's (or a
 # transcript's) source, named before a colon at the start of a sentence.
 _COLON_SOURCE = re.compile(
     r"\s*[\"“]?(?P<source>[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3})\s?:\s+(?P<content>\S.*)", re.S
 )
 _SOURCE_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+# Judgments a passive may credit to no one ("was accused of", "is expected to", "has been criticized for");
+# instructions and classifications ("were asked to", "was not considered a record") are facts of their own.
+_JUDGED = verb_forms(
+    """accuse criticize blame expect think/thought believe view allege report say/said rumor suspect fear
+    praise condemn"""
+)
 _PEOPLE_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you"})
 # "... allowed him to innovate, giving rise to LLaMA": the work credited to a person, with no speech verb.
 _GIVE = word_set("give gives gave giving given")
@@ -62,7 +71,9 @@ _STANCE_NOUNS = word_set(
     attack attacks
     praise endorsement concerns concern warning warnings views view position stance demand demands
     complaint complaints accusation accusations allegation allegations proposal plan plans promise
-    pledge vow denial response answer defense defence"""
+    pledge vow denial response answer defense defence disdain abandonment determination decision eagerness
+    theory conclusion advice acknowledgment acknowledgement assessment idea recognition protest announcement
+    effort rhetoric message insistence refusal reluctance belief hopes fears desire intention"""
 )
 _STANCE_PREPS = frozenset({"of", "for", "on", "about", "against", "to", "that"})
 # Verbs that take a that-clause without crediting it to anyone ("the problem is that", "ensure that").
@@ -70,6 +81,7 @@ _NOT_REPORTING = verb_forms(
     """be/is/are/was/were/been/being/'s/’s make/makes/made/making ensure mean require happen seem appear
     prove turn/turns/turned/turning follow result"""
 )
+_WRITINGS = word_set("headline article column editorial ad advert letter tweet post statement report op-ed")
 _ISSUE_VERBS = frozenset({"issued", "issues", "released", "releases", "made", "makes", "published", "publishes", "put"})
 _STATEMENT = frozenset({"statement", "announcement", "release", "report", "communique", "declaration", "tweet"})
 
@@ -147,7 +159,13 @@ def find_attributions(sc: SentenceContext) -> list[Finding]:
     for tok in sc.sent:
         if quoted and any(qs <= tok.idx < qe for qs, qe in quoted):
             continue  # a cue inside quotation marks is the quoted speaker's own words
-        finding = _according_to(sc, tok) or _said_or_stated(sc, tok) or _credited_work(sc, tok) or _stance_noun(sc, tok)
+        finding = (
+            _according_to(sc, tok)
+            or _said_or_stated(sc, tok)
+            or _credited_work(sc, tok)
+            or _stance_noun(sc, tok)
+            or _unnamed_passive(sc, tok)
+        )
         if finding is not None:
             out.append(finding)
     out += _interviews_with_outlet(sc)
@@ -203,12 +221,30 @@ def _said_or_stated(sc: SentenceContext, tok: Any) -> Finding | None:
         return None
     if tok.lower_ in _ACT_LIKE and not (_clausal(tok, content) or _a_persons(subj, content)):
         return None
+    if tok.lower_ in _INFINITIVE_ONLY and not any(c.dep_ == "xcomp" for c in content):
+        return None
     # Words in quotation marks are a quote claim; credit only what the text says in its own voice.
     if not content or _only_quoted(content, sc.quoted):
         return None
     lo, hi = _credited_span(sc, tok, subj, content)
     name, key = resolve(subj, sc.ctx)
     return _finding(sc, lo, hi, name, key, how, tok.text)
+
+
+def _unnamed_passive(sc: SentenceContext, tok: Any) -> Finding | None:
+    """A judgment credited to no one named ("Quiros was accused of fraud", "the bridge is expected to open in
+    May"): who accuses or expects is itself worth asking."""
+    if tok.tag_ != "VBN" or tok.lower_ not in _JUDGED:
+        return None
+    deps = {c.dep_ for c in tok.children}
+    if not {"auxpass", "nsubjpass"} <= deps or "agent" in deps:
+        return None
+    subj = next(c for c in tok.children if c.dep_ == "nsubjpass")
+    content = [c for c in tok.children if c.dep_ in ("xcomp", "prep", "oprd", "ccomp")]
+    if not content or subj.lower_ in ("it", "this", "that", "which", "who"):
+        return None
+    lo, hi = _credited_span(sc, tok, subj, content)
+    return _finding(sc, lo, hi, None, "source", "unnamed_passive", tok.text)
 
 
 def _stance_noun(sc: SentenceContext, tok: Any) -> Finding | None:
@@ -309,7 +345,7 @@ def _holder(tok: Any) -> Any | None:
     if subj is not None:
         return subj
     if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("PROPN", "NOUN"):
-        return tok.head  # "a complaint claiming that ...", "Caddell, speaking of ..."
+        return _author(tok.head) or tok.head  # "a complaint claiming that ...", "Caddell, speaking of ..."
     if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
         return subject_of(tok.head.head, passive=False)  # "She started off by emphasizing ..."
     agent = next((c for c in tok.children if c.dep_ == "agent"), None)
@@ -318,6 +354,15 @@ def _holder(tok: Any) -> Any | None:
     # passive clause; "encouraged by a psychotherapist", a participle, is no one's stance to check.
     clause = any(c.dep_ == "auxpass" for c in tok.children)
     return by if by is not None and (by.pos_ == "PROPN" or (clause and by.pos_ == "NOUN")) else None
+
+
+def _author(noun: Any) -> Any | None:
+    """Who wrote a text a clause speaks through: "daily Népszava covered the story with a headline pointing
+    out ..." is Népszava's headline."""
+    if noun.lower_ not in _WRITINGS or noun.dep_ != "pobj" or noun.head.lower_ not in ("with", "in"):
+        return None
+    verb = noun.head.head
+    return subject_of(verb, passive=False) if verb.pos_ in ("VERB", "AUX") else None
 
 
 def _held_by_someone(tok: Any) -> bool:
