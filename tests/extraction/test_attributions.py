@@ -120,3 +120,22 @@ def test_a_headline_speaks_for_the_paper_that_ran_it(claims_of) -> None:  # type
     text = "The Riverton Courier covered the vote with a headline claiming that the tender was rigged."
     found = of_type(claims_of(text), "attribution")
     assert [c.normalized.get("source") for c in found] == ["Riverton Courier"]
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("In a Riverton Courier poll, Jane Ortiz led the mayoral race by five points.", "a Riverton Courier poll"),
+        ("Jane Ortiz won no new voters in one of the first polls after the debate.", "the first polls"),
+        ("By one estimate, the Halden bridge will cost twice what the council budgeted.", "one estimate"),
+    ],
+)
+def test_a_clause_read_in_a_poll_or_an_estimate_is_credited_to_it(claims_of, text: str, source: str) -> None:  # type: ignore[no-untyped-def]
+    found = of_type(claims_of(text), "attribution")
+    assert any(source in str(c.normalized.get("source")) for c in found), found
+
+
+def test_a_view_held_of_something_is_an_attribution(claims_of) -> None:  # type: ignore[no-untyped-def]
+    text = "Critics of the Halden tender see the contract as a gift to the mayor's donors."
+    found = [(c.normalized.get("source"), c.normalized["cue"]) for c in of_type(claims_of(text), "attribution")]
+    assert found == [("Critics of the Halden tender", "see")]

@@ -42,8 +42,11 @@ _SOURCE_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 # instructions and classifications ("were asked to", "was not considered a record") are facts of their own.
 _JUDGED = verb_forms(
     """accuse criticize blame expect think/thought believe view allege report say/said rumor suspect fear
-    praise condemn"""
+    praise condemn rate"""
 )
+# What a clause can be read in or by ("in the latest poll", "by one estimate", "in his view").
+_READINGS = word_set("poll polls survey surveys study estimate estimates view eyes opinion account analysis")
+_SEE = verb_forms("see/sees/saw/seen/seeing view regard")
 _PEOPLE_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you"})
 # "... allowed him to innovate, giving rise to LLaMA": the work credited to a person, with no speech verb.
 _GIVE = word_set("give gives gave giving given")
@@ -62,7 +65,7 @@ STANCE_VERBS = verb_forms(
     estimate blast demand request suggest argue emphasize stress explain announce describe characterize recall
     allege assert talk vote refer/refers/referred/referring list name offer introduce bill conflate pressure
     encourage promote boast chime ridicule swipe push show/shows/showed/shown/showing
-    speak/speaks/spoke/spoken/speaking present liken charge persuade raise seize pound decline indicate"""
+    speak/speaks/spoke/spoken/speaking present liken charge persuade raise seize pound decline indicate aim yell"""
 )
 # Stances named by a noun with the one who holds them ("Sanders's criticism of the deal", "support from
 # the youth"): PolNeAR credits what follows the noun's preposition to the holder.
@@ -73,7 +76,8 @@ _STANCE_NOUNS = word_set(
     complaint complaints accusation accusations allegation allegations proposal plan plans promise
     pledge vow denial response answer defense defence disdain abandonment determination decision eagerness
     theory conclusion advice acknowledgment acknowledgement assessment idea recognition protest announcement
-    effort rhetoric message insistence refusal reluctance belief hopes fears desire intention"""
+    effort rhetoric message insistence refusal reluctance belief hopes fears desire intention report reports
+    promises"""
 )
 _STANCE_PREPS = frozenset({"of", "for", "on", "about", "against", "to", "that"})
 # Verbs that take a that-clause without crediting it to anyone ("the problem is that", "ensure that").
@@ -165,6 +169,7 @@ def find_attributions(sc: SentenceContext) -> list[Finding]:
             or _credited_work(sc, tok)
             or _stance_noun(sc, tok)
             or _unnamed_passive(sc, tok)
+            or _in_document(sc, tok)
         )
         if finding is not None:
             out.append(finding)
@@ -219,7 +224,7 @@ def _said_or_stated(sc: SentenceContext, tok: Any) -> Finding | None:
     content = _content_of(tok)
     if tok.lower_ in _CLAUSE_ONLY and not _clausal(tok, content):
         return None
-    if tok.lower_ in _ACT_LIKE and not (_clausal(tok, content) or _a_persons(subj, content)):
+    if tok.lower_ in _ACT_LIKE and not (_clausal(tok, content) or _a_persons(subj, content) or _seen_as(tok)):
         return None
     if tok.lower_ in _INFINITIVE_ONLY and not any(c.dep_ == "xcomp" for c in content):
         return None
@@ -229,6 +234,30 @@ def _said_or_stated(sc: SentenceContext, tok: Any) -> Finding | None:
     lo, hi = _credited_span(sc, tok, subj, content)
     name, key = resolve(subj, sc.ctx)
     return _finding(sc, lo, hi, name, key, how, tok.text)
+
+
+def _in_document(sc: SentenceContext, tok: Any) -> Finding | None:
+    """A clause credited to a poll, a study or an estimate by a phrase before it ("In a Quinnipiac poll, Ortiz
+    led by 5 points", "By one estimate, 300,000 acres were lost")."""
+    if tok.lower_ not in ("in", "by") or tok.dep_ != "prep" or tok.head.pos_ not in ("VERB", "AUX"):
+        return None
+    obj = _head_noun(next((c for c in tok.children if c.dep_ == "pobj"), None))
+    if obj is None or obj.lower_ not in _READINGS or not any(c.dep_ == "nsubj" for c in tok.head.children):
+        return None
+    phrase = sc.doc[tok.i : obj.right_edge.i + 1]
+    source = sc.doc[obj.left_edge.i : obj.right_edge.i + 1].text
+    # Before its clause the phrase credits what follows it; after, the whole sentence ("she got no bump in
+    # one of the first polls").
+    start = phrase.start_char if tok.i < tok.head.i else sc.start
+    return _finding(sc, start, sc.end, source, "source", "in_document", phrase.text)
+
+
+def _head_noun(obj: Any | None) -> Any | None:
+    """The noun a quantifier stands for: "polls" in "one of the first polls"."""
+    if obj is None or obj.pos_ not in ("NUM", "PRON", "DET", "ADJ"):
+        return obj
+    of = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return next((c for c in of.children if c.dep_ == "pobj"), obj) if of is not None else obj
 
 
 def _unnamed_passive(sc: SentenceContext, tok: Any) -> Finding | None:
@@ -280,6 +309,15 @@ def _credited_work(sc: SentenceContext, tok: Any) -> Finding | None:
     end = work.right_edge.idx + len(work.right_edge.text)
     lo = max(min(subj.idx, verb.idx), sc.start)
     return _finding(sc, lo, min(end, sc.end), name, "credited", "credited_work", f"{verb.text} rise to")
+
+
+def _seen_as(tok: Any) -> bool:
+    """A view held of something ("critics see the program as a loophole"), whoever holds it."""
+    if tok.lower_ not in _SEE:
+        return False
+    # "as" hangs on the verb or on its object, as the parser reads it
+    around = [tok, *(c for c in tok.children if c.dep_ == "dobj")]
+    return any(c.dep_ in ("prep", "oprd") and c.lower_ == "as" for t in around for c in t.children)
 
 
 def _a_persons(subj: Any, content: list[Any]) -> bool:
@@ -334,9 +372,17 @@ def _that_clause(tok: Any) -> bool:
     thought in any words, unless the verb only links or causes ("the point is that", "made sure that")."""
     if tok.lower_ in _NOT_REPORTING:
         return False
-    return any(
-        c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children) for c in tok.children
-    )
+    return any(c.dep_ == "ccomp" and _a_statement(c) for c in tok.children)
+
+
+def _a_statement(clause: Any) -> bool:
+    """A clause that states something: "that ..." or a finite verb with its own subject ("found the deal was
+    in breach")."""
+    marks = [m.lower_ for m in clause.children if m.dep_ == "mark"]
+    if marks:
+        return marks == ["that"]
+    finite = clause.tag_ in ("VBD", "VBZ", "VBP", "MD") or any(a.tag_ == "MD" for a in clause.children)
+    return finite and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children)
 
 
 def _holder(tok: Any) -> Any | None:
