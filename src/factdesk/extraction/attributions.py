@@ -360,11 +360,11 @@ def _credit_verb(tok: Any) -> str | None:
         return "statement"
     if speech:
         return "speech_verb"
-    if tok.pos_ != "VERB" or not _held_by_someone(tok):
+    if tok.pos_ != "VERB":
         return None
-    if tok.lower_ in STANCE_VERBS:
-        return "stance"
-    return "that_clause" if _that_clause(tok) else None
+    # The cheap test on the word first: this runs for every verb of a draft.
+    how = "stance" if tok.lower_ in STANCE_VERBS else "that_clause" if _that_clause(tok) else None
+    return how if how is not None and _held_by_someone(tok) else None
 
 
 def _that_clause(tok: Any) -> bool:
