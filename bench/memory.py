@@ -2,9 +2,12 @@
 
 Builds the schema by migrations in the given database (dropping what was there: give it a database of its own),
 bulk-loads `--verdicts` claims with one verdict each (one draft per 30 claims, match keys drawn so that a key
-recurs across a few drafts, as a desk's recurring titles and figures do), then times
+recurs across a few drafts, as a desk's recurring titles and figures do; each claim's words are three runs of
+five words of the 2020 Wikinews articles, so that the named words and trigrams are a newsroom's), then times
 `services.memory.remember_claims` for a new revision of 30 claims, a third of whose keys are stored already:
-what matching adds to storing an extraction. Each round runs in a transaction rolled back after it. Prints
+what matching adds to storing an extraction: the exact lookup, and for the facts, attributions and quotes with no
+exact match the near search (a third of them a stored claim's words with one word changed, the rest sentences of
+the example articles). Each round runs in a transaction rolled back after it. Prints
 p50/p99 and the candidate lookup's EXPLAIN (ANALYZE) plan.
 
     createdb -h 127.0.0.1 -U postgres factdesk_bench_memory
@@ -15,23 +18,55 @@ p50/p99 and the candidate lookup's EXPLAIN (ANALYZE) plan.
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import os
+import re
 import statistics
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import create_engine, distinct, event, func, select, text
 from sqlalchemy.orm import Session
 
 from factdesk.migrate import upgrade
-from factdesk.models import Claim, Draft, Revision, Verdict
+from factdesk.models import Claim, ClaimMatch, Draft, Revision, Verdict
+from factdesk.services import memory
 from factdesk.services.memory import set_match_keys, store_matches
 
 PER_DRAFT = 30
 TYPES = ["date", "money", "quantity", "role", "quote", "attribution", "fact"]
 DISTINCT_KEYS = 4  # verdicts per distinct key, on average: a claim checked in about four drafts
+
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "wikinews-2020" / "wikinews_2020.csv"
+EXAMPLES = CORPUS.parents[2] / "examples"
+RUN, RUNS = 5, 3  # a stored claim's words: RUNS runs of RUN consecutive words of the corpus
+
+
+def corpus_words(path: Path = CORPUS) -> list[str]:
+    csv.field_size_limit(1 << 26)
+    with path.open(newline="", encoding="utf-8") as f:
+        return [w for row in csv.DictReader(f) for w in row["text"].split()]
+
+
+def words_of(claim_id: int, words: list[str]) -> str:
+    """A stored claim's words, the same for the same id on every run and database: runs of real words, so that
+    their trigrams are as common or rare as a newsroom's."""
+    runs = []
+    for k in range(RUNS):
+        at = (claim_id * 2654435761 + k * 40503 + k * claim_id) % (len(words) - RUN)
+        runs.append(" ".join(words[at : at + RUN]))
+    return " ".join(runs)
+
+
+def example_sentences(directory: Path = EXAMPLES) -> list[str]:
+    sentences = [s.strip() for p in sorted(directory.glob("*.txt"))
+                 for s in re.split(r"(?<=[.!?])\s+", p.read_text(encoding="utf-8"))]
+    return [s for s in sentences if len(s.split()) >= 6]
 
 
 def key_of(n: int) -> str:
@@ -55,11 +90,13 @@ def load(url: str, verdicts: int) -> None:
     engine = create_engine(url)
     drafts = -(-verdicts // PER_DRAFT)
     keys = max(1, verdicts // DISTINCT_KEYS)
+    words = corpus_words()
     with engine.begin() as conn:
         now = datetime.now(UTC)
         conn.execute(text("INSERT INTO users (id, name, role, created_at) VALUES (1, 'bench', 'editor', :now)"),
                      {"now": now})
         if engine.dialect.name == "postgresql":
+            _copy_words(conn, verdicts, words)
             conn.execute(text(f"""
 INSERT INTO drafts (id, source, status, desk, author_id, created_at, updated_at)
     SELECT g, 'api', 'cleared', 'politics', 1, now(), now() FROM generate_series(1, {drafts}) g;
@@ -69,15 +106,20 @@ UPDATE drafts SET current_revision_id = id;
 INSERT INTO claims (id, draft_id, revision_id, type, start, "end", spans, text, sentence, normalized, score, reasons,
                     fingerprint, status, draft_desk, match_key, created_at, updated_at)
     SELECT g, 1 + (g - 1) / {PER_DRAFT}, 1 + (g - 1) / {PER_DRAFT}, (ARRAY{TYPES!r})[1 + g % 7], 0, 1, '[[0, 1]]',
-           'x', 'x', '{{}}', 0.5, '[]', md5(g::text), 'verdict', 'politics',
+           w.text, w.text || '.', '{{}}', 0.5, '[]', md5(g::text), 'verdict', 'politics',
            encode(sha256(('key-' || ((g::bigint * 7919) % {keys}))::bytea), 'hex'), now(), now()
-    FROM generate_series(1, {verdicts}) g;
+    FROM generate_series(1, {verdicts}) g JOIN bench_words w ON w.id = g;
+DROP TABLE bench_words;
 INSERT INTO verdicts (claim_id, rating, sources, checker_id, publish, created_at)
     SELECT g, 'accurate', '[]', 1, false, now() - (g % 400) * interval '1 day' FROM generate_series(1, {verdicts}) g;
 SELECT setval('drafts_id_seq', {drafts}), setval('revisions_id_seq', {drafts}), setval('claims_id_seq', {verdicts});
 """))
+            with conn.connection.cursor() as cursor, \
+                    cursor.copy("COPY checked_names (type, name, claim_id) FROM STDIN") as copy:
+                for row in checked_names(verdicts, words):
+                    copy.write_row(row)
         else:
-            _load_sqlite(conn, drafts, verdicts, keys)
+            _load_sqlite(conn, drafts, verdicts, keys, words)
     engine.dispose()
     vacuum(url)
 
@@ -93,7 +135,24 @@ def vacuum(url: str, table: str = "") -> None:
     engine.dispose()
 
 
-def _load_sqlite(conn, drafts: int, verdicts: int, keys: int) -> None:  # type: ignore[no-untyped-def]
+def checked_names(verdicts: int, words: list[str]) -> Iterator[tuple[str, str, int]]:
+    """The names every stored claim of a near-matched type is entered under (each has a verdict)."""
+    for g in range(1, verdicts + 1):
+        type_ = TYPES[g % 7]
+        if type_ in memory.NEAR_TYPES:
+            for name in memory.names_of(words_of(g, words) + "."):
+                yield type_, name, g
+
+
+def _copy_words(conn, verdicts: int, words: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Every stored claim's words, into a scratch table the claims' INSERT reads (COPY: a million rows)."""
+    conn.execute(text("CREATE UNLOGGED TABLE bench_words (id integer PRIMARY KEY, text text NOT NULL)"))
+    with conn.connection.cursor() as cursor, cursor.copy("COPY bench_words (id, text) FROM STDIN") as copy:
+        for g in range(1, verdicts + 1):
+            copy.write_row((g, words_of(g, words)))
+
+
+def _load_sqlite(conn, drafts: int, verdicts: int, keys: int, words: list[str]) -> None:  # type: ignore[no-untyped-def]
     now = datetime.now(UTC).isoformat(sep=" ")
     conn.execute(text("INSERT INTO drafts (id, source, status, desk, author_id, current_revision_id, created_at, "
                       "updated_at) VALUES (:id, 'api', 'cleared', 'politics', 1, :id, :now, :now)"),
@@ -103,16 +162,37 @@ def _load_sqlite(conn, drafts: int, verdicts: int, keys: int) -> None:  # type: 
                  [{"id": d, "h": str(d), "now": now} for d in range(1, drafts + 1)])
     conn.execute(text("INSERT INTO claims (id, draft_id, revision_id, type, start, \"end\", spans, text, sentence, "
                       "normalized, score, reasons, fingerprint, status, draft_desk, match_key, created_at, updated_at) "
-                      "VALUES (:id, :d, :d, :t, 0, 1, '[[0, 1]]', 'x', 'x', '{}', 0.5, '[]', :fp, 'verdict', "
+                      "VALUES (:id, :d, :d, :t, 0, 1, '[[0, 1]]', :w, :w || '.', '{}', 0.5, '[]', :fp, 'verdict', "
                       "'politics', :k, :now, :now)"),
-                 [{"id": g, "d": 1 + (g - 1) // PER_DRAFT, "t": TYPES[g % 7], "fp": str(g),
+                 [{"id": g, "d": 1 + (g - 1) // PER_DRAFT, "t": TYPES[g % 7], "fp": str(g), "w": words_of(g, words),
                    "k": key_of((g * 7919) % keys), "now": now} for g in range(1, verdicts + 1)])
+    conn.execute(text("INSERT INTO checked_names (type, name, claim_id) VALUES (:t, :n, :id)"),
+                 [{"t": t, "n": n, "id": g} for t, n, g in checked_names(verdicts, words)])
     conn.execute(text("INSERT INTO verdicts (claim_id, rating, sources, checker_id, publish, created_at) "
                       "VALUES (:id, 'accurate', '[]', 1, 0, :now)"), [{"id": g, "now": now}
                                                                      for g in range(1, verdicts + 1)])
 
 
-def new_revision(session: Session, verdicts: int, round_: int) -> list[Claim]:
+@dataclass(frozen=True)
+class Corpus:
+    words: list[str]
+    sentences: list[str]
+
+
+def probe_words(corpus: Corpus, verdicts: int, round_: int, i: int) -> str:
+    """A new claim's words: a third, a stored claim's of its type with one word changed (a near match to find,
+    on claims with a key of their own); the others, a sentence of the example articles (nothing like them)."""
+    n = round_ * PER_DRAFT + i
+    if i % 3 != 1:  # i % 3 == 0 are the claims with a stored key (new_revision), which look for no near match
+        return corpus.sentences[n % len(corpus.sentences)]
+    type_at = i % len(TYPES)  # stored claim g has type TYPES[g % 7]
+    stored = (1 + (n * 7919) % (verdicts // len(TYPES) - 1)) * len(TYPES) + type_at
+    words = words_of(stored, corpus.words).split()
+    words[len(words) // 2] = "changed"
+    return " ".join(words)
+
+
+def new_revision(session: Session, verdicts: int, round_: int, corpus: Corpus) -> list[Claim]:
     """A new draft's revision of 30 claims (not yet inserted): 10 with keys stored already, the rest new."""
     keys = max(1, verdicts // DISTINCT_KEYS)
     draft = Draft(source="bench", external_id=f"r{round_}", status="extracting", desk="politics", author_id=1)
@@ -126,7 +206,8 @@ def new_revision(session: Session, verdicts: int, round_: int) -> list[Claim]:
     for i in range(PER_DRAFT):
         stored = i % 3 == 0
         claims.append(Claim(draft_id=draft.id, revision_id=revision.id, type=TYPES[i % 7], start=i, end=i + 1,
-                            spans=[[i, i + 1]], text=f"claim {round_} {i}", sentence=f"Claim {round_} {i}.",
+                            spans=[[i, i + 1]], text=(words := probe_words(corpus, verdicts, round_, i)),
+                            sentence=words,
                             normalized={"n": i}, score=0.5, reasons=[], fingerprint=f"r{round_}-{i}",
                             status="open", draft_desk="politics"))
         # A stored key, or one no claim has (each revision's own: the rounds' rolled-back rows stay in the
@@ -135,13 +216,15 @@ def new_revision(session: Session, verdicts: int, round_: int) -> list[Claim]:
     return claims
 
 
-def time_rounds(url: str, verdicts: int, rounds: int) -> tuple[list[float], list[float]]:
+def time_rounds(url: str, verdicts: int, rounds: int) -> tuple[list[float], list[float], list[int]]:
     """Milliseconds `remember_claims` takes per 30-claim revision: computing the keys, then the lookup and the
     matches' insert, with a third of the keys set to stored ones (as if those claims had been checked before);
     and of that, the milliseconds spent waiting on the database's answers (what a busy CPU inflates least)."""
     engine = create_engine(url)
+    corpus = Corpus(corpus_words(), example_sentences())
     took, waited = [], []
     in_db = [0.0]
+    found = [0, 0]  # planted near matches, and found
 
     @event.listens_for(engine, "before_cursor_execute")
     def _sent(conn, *_: object) -> None:  # type: ignore[no-untyped-def]
@@ -157,7 +240,7 @@ def time_rounds(url: str, verdicts: int, rounds: int) -> tuple[list[float], list
             # would be found by the next rounds' lookups as no committed claim is.
             vacuum(url, "claims")
         with Session(engine) as session, session.begin():
-            claims = new_revision(session, verdicts, r)
+            claims = new_revision(session, verdicts, r, corpus)
             # As services.extraction.store_claims does: the keys are set before the claims are inserted.
             start = time.perf_counter()
             set_match_keys(claims)
@@ -169,12 +252,16 @@ def time_rounds(url: str, verdicts: int, rounds: int) -> tuple[list[float], list
             in_db[0], start = 0.0, time.perf_counter()
             store_matches(session, claims, new=True)
             elapsed = (keyed + time.perf_counter() - start) * 1000
+            planted = [c.id for i, c in enumerate(claims) if i % 3 == 1 and c.type in memory.NEAR_TYPES]
+            found[0] += len(planted)
+            found[1] += session.scalar(select(func.count(distinct(ClaimMatch.claim_id))).where(
+                ClaimMatch.claim_id.in_(planted), ClaimMatch.kind == "near")) or 0
             if r >= 5:  # the first rounds warm the caches
                 took.append(elapsed)
                 waited.append(in_db[0] * 1000)
             session.rollback()
     engine.dispose()
-    return took, waited
+    return took, waited, found
 
 
 def explain(url: str, verdicts: int) -> str:
@@ -201,6 +288,8 @@ def main() -> None:
     parser.add_argument("--verdicts", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--skip-load", action="store_true", help="reuse the data of a previous run")
+    parser.add_argument("--near-rounds", type=int, default=20,
+                        help="rounds timed again with the near search (--rounds are timed with exact matching only)")
     args = parser.parse_args()
     if not args.skip_load:
         started = time.perf_counter()
@@ -209,13 +298,19 @@ def main() -> None:
         print(f"loaded {args.verdicts:,} claims with verdicts in {time.perf_counter() - started:.0f} s")
     else:
         vacuum(args.url)  # the rows an earlier run rolled back
-    took, waited = time_rounds(args.url, args.verdicts, args.rounds)
-    for label, values in (("remember_claims", took), ("  of which waiting on the database", waited)):
-        values.sort()
-        p99 = values[min(len(values) - 1, round(0.99 * len(values)) - 1)]
-        print(f"{label}, 30 claims vs {args.verdicts:,} verdicts, {len(values)} rounds: "
-              f"p50 {statistics.median(values):.2f} ms, p99 {p99:.2f} ms, max {values[-1]:.2f} ms")
-    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    near_types = memory.NEAR_TYPES
+    for label, rounds, types in (("exact only", args.rounds, frozenset()),
+                                 ("exact and near", args.near_rounds, near_types)):
+        memory.NEAR_TYPES = types  # store_matches looks for near matches of these types only
+        took, waited, (planted, found) = time_rounds(args.url, args.verdicts, rounds)
+        for what, values in ((f"remember_claims, {label}", took), ("  of which waiting on the database", waited)):
+            values.sort()
+            p99 = values[min(len(values) - 1, round(0.99 * len(values)) - 1)]
+            print(f"{what}, 30 claims vs {args.verdicts:,} verdicts, {len(values)} rounds: "
+                  f"p50 {statistics.median(values):.2f} ms, p99 {p99:.2f} ms, max {values[-1]:.2f} ms")
+        if types:
+            print(f"near matches found for claims made from a stored one: {found} of {planted}")
+        print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(explain(args.url, args.verdicts))
 
 

@@ -18,7 +18,7 @@ from factdesk.domain.memory import similarity
 from factdesk.extraction import Claim as FoundClaim
 from factdesk.extraction import Extraction
 from factdesk.extraction.fingerprint import fingerprint
-from factdesk.models import AuditEvent, Claim, ClaimMatch, Verdict, utcnow
+from factdesk.models import AuditEvent, CheckedName, Claim, ClaimMatch, Verdict, utcnow
 from factdesk.services.drafts import Submission, get_draft, submit_draft
 from factdesk.services.extraction import store_claims
 from factdesk.services.memory import rebuild_batch
@@ -233,9 +233,10 @@ def test_the_queue_counts_only_the_matches_a_desk_bound_checker_may_see(client, 
 
 
 def _wipe_memory(sessions) -> None:  # type: ignore[no-untyped-def]
-    """As a database upgraded from before the memory: no keys, no matches."""
+    """As a database upgraded from before the memory: no keys, no matches, no checked claims by name."""
     with unit_of_work(sessions) as s:
         s.execute(delete(ClaimMatch))
+        s.execute(delete(CheckedName))
         s.execute(update(Claim).values(match_key=None))
 
 
@@ -296,6 +297,68 @@ def test_a_reworded_claim_is_a_near_match_and_a_contradicting_one_none(client, d
     lease(client, desk.cara_h, second, "fact")  # the most urgent: the first in the text
     r = client.post(f"/api/v1/claims/{quit_}/verdicts", json={"reuse_of": verdict["id"]}, headers=desk.cara_h)
     assert r.status_code == 201 and r.json["reuse_of"] == verdict["id"]
+
+
+SAID = "Mark Zuckerberg said Meta would hire more researchers in Paris."
+SAID_AGAIN = "Meta would hire more researchers in Paris, Mark Zuckerberg said."
+SPEAKER = {"source": "Mark Zuckerberg"}
+SPEAKER_SAID = {**SPEAKER, "content": "Meta would hire more researchers in Paris"}  # a key of its own
+
+
+def test_each_claim_of_a_revision_gets_its_own_near_matches(client, desk, sessions) -> None:
+    """A revision's claims are looked up together: each gets the earlier claims of its own type like its own
+    words, not those of the revision's other claims."""
+    first, (left, said) = store(sessions, desk.rita, "first", [("fact", {"entities": LECUN}, LEFT, LEFT),
+                                                               ("attribution", SPEAKER_SAID, SAID, SAID)])
+    left_verdict, said_verdict = rate(client, desk.eddy_h, left), rate(client, desk.eddy_h, said)
+    second, (quit_, said_again, as_fact) = store(sessions, desk.rita, "second", [
+        ("fact", {"entities": LECUN}, QUIT, QUIT), ("attribution", SPEAKER, SAID_AGAIN, SAID_AGAIN),
+        ("fact", {}, SAID_AGAIN + " Again.", SAID_AGAIN + " Again.")])
+    by_id = {c["id"]: c for c in claims_of(client, desk.cara_h, second)}
+    assert [(m["kind"], m["claim_id"], m["verdict_id"]) for m in by_id[quit_]["matches"]] == [
+        ("near", left, left_verdict["id"])]
+    assert [(m["kind"], m["claim_id"], m["verdict_id"]) for m in by_id[said_again]["matches"]] == [
+        ("near", said, said_verdict["id"])]
+    assert by_id[as_fact]["matches"] == []  # like the attribution's words, but a fact
+
+
+def test_a_near_match_is_found_past_many_unchecked_claims_of_the_same_names(client, desk, sessions) -> None:
+    """Near matches are looked for among checked claims only: a story's unchecked drafts and autosaves, however
+    many name the same people, do not push an older check out of reach."""
+    _, (left,) = store(sessions, desk.rita, "first", [("fact", {"entities": LECUN}, LEFT, LEFT)])
+    verdict = rate(client, desk.eddy_h, left)
+    for n in range(60):  # more than any window of newest claims
+        other = f"Yann LeCun told Meta staff about plan number {n} for the lab."
+        store(sessions, desk.rita, f"unchecked-{n}", [("fact", {"entities": LECUN}, other, other)])
+    second, (quit_,) = store(sessions, desk.rita, "second", [("fact", {"entities": LECUN}, QUIT, QUIT)])
+    [match] = claims_of(client, desk.cara_h, second)[0]["matches"]
+    assert (match["kind"], match["claim_id"], match["verdict_id"]) == ("near", left, verdict["id"])
+
+
+def test_near_candidates_sharing_more_names_come_before_newer_ones(client, desk, sessions) -> None:
+    """Of a name's many checked claims, those naming more of what the claim names are scored first: an older
+    check about the same people and company is found past newer checks about the people alone."""
+    _, (left,) = store(sessions, desk.rita, "first", [("fact", {"entities": LECUN}, LEFT, LEFT)])
+    verdict = rate(client, desk.eddy_h, left)
+    for n in range(25):  # more than a claim's candidates, each naming only Yann LeCun
+        other = f"Yann LeCun spoke about plan number {n} at the lab."
+        _, (checked_,) = store(sessions, desk.rita, f"checked-{n}", [("fact", {}, other, other)])
+        rate(client, desk.eddy_h, checked_)
+    second, (quit_,) = store(sessions, desk.rita, "second", [("fact", {"entities": LECUN}, QUIT, QUIT)])
+    [match] = claims_of(client, desk.cara_h, second)[0]["matches"]
+    assert (match["kind"], match["claim_id"], match["verdict_id"]) == ("near", left, verdict["id"])
+
+
+def test_a_rebuild_enters_checked_claims_by_name_for_near_matches(client, desk, sessions) -> None:
+    _, (left,) = store(sessions, desk.rita, "first", [("fact", {"entities": LECUN}, LEFT, LEFT)])
+    verdict = rate(client, desk.eddy_h, left)
+    _wipe_memory(sessions)  # a database upgraded from before migration 0013
+    _, (quit_,) = store(sessions, desk.rita, "second", [("fact", {"entities": LECUN}, QUIT, QUIT)])
+    assert _matches(sessions) == set()
+    after = 0
+    while (done := rebuild_batch(sessions, after)) is not None:
+        after = done.last_id
+    assert _matches(sessions) == {(quit_, left, verdict["id"])}
 
 
 @pytest.mark.parametrize(("a", "b"), [(LEFT, QUIT), (LEFT, PRAISED), ("Scale AI's $14bn", "$14 billion, Scale AI"),

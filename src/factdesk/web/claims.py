@@ -143,16 +143,25 @@ def _flatten(value: Any) -> str:
     return str(value)
 
 
+def value_text(value: Any) -> str:
+    """A normalised value as a checker reads it: 14,000,000,000 rather than 14000000000.0, 12 rather than 12.0,
+    yes and no rather than True and False."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k.replace('_', ' ')}: {value_text(x)}" for k, x in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(value_text(x) for x in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int | float):
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)  # a year stays 2025
+    return "—" if value is None else str(value)
+
+
 def _values(view: ClaimDesk) -> list[tuple[str, str]]:
     """The claim's normalised values as label and text."""
-    def text(v: Any) -> str:
-        if isinstance(v, dict):
-            return ", ".join(f"{k}: {text(x)}" for k, x in v.items())
-        if isinstance(v, list | tuple):
-            return ", ".join(text(x) for x in v)
-        return "—" if v is None else str(v)
-
-    return [(k.replace("_", " "), text(v)) for k, v in view.claim.normalized.items()]
+    return [(k.replace("_", " "), value_text(v)) for k, v in view.claim.normalized.items()]
 
 
 def _sentence(message: str) -> str:
