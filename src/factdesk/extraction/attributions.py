@@ -10,7 +10,10 @@ from .context import SentenceContext
 from .lexicon import verb_forms, word_set
 from .speakers import SPEECH_VERBS, WEAK_SPEECH, is_speech_verb, resolve, subject_of
 
-_CONTENT_DEPS = frozenset({"ccomp", "dobj", "xcomp", "advcl", "parataxis", "prep", "attr", "oprd", "dative"})
+_CONTENT_DEPS = frozenset(
+    # "nsubjpass": what a passive clause credits to its agent ("The plan is supported by most businesses").
+    {"ccomp", "dobj", "xcomp", "advcl", "parataxis", "prep", "attr", "oprd", "dative", "nsubjpass"}
+)
 # "In remarks to the Agence France-Presse news service", "LeCun's conversation with the Financial Times".
 _TO_OUTLET = re.compile(
     r"\b(?:remarks|interview|conversation|comments|statement|speaking|spoke|talking|told)\s(?:to|with)?\s?(?:the\s)?"
@@ -18,7 +21,7 @@ _TO_OUTLET = re.compile(
 )
 # Speech verbs that also name acts ("declared a state of emergency", "struggle to maintain their standing"):
 # they credit words only with a clause ("declared that ...") or as a tag after one.
-_CLAUSE_ONLY = verb_forms("declare maintain observe recall")
+_CLAUSE_ONLY = verb_forms("declare maintain observe recall continue")
 # Stances that also name acts or experiences ("have seen marked increases", "released a film"): they credit
 # a clause or an infinitive ("knows that ...", "sought to distinguish himself"), never a bare object.
 _ACT_LIKE = verb_forms(
@@ -26,6 +29,24 @@ _ACT_LIKE = verb_forms(
     feel/feels/felt/feeling vote name list introduce offer push release publish accept embrace encourage
     promote agree"""
 )
+# A refusal credits what is refused only as an infinitive ("declined to comment"); "declined his offer to
+# resign" is an act, a fact of its own.
+_INFINITIVE_ONLY = verb_forms("decline")
+# "Pence: Trump Was 'Mocking' Clinton Camp", "Poll: Clinton and Trump in dead heat": a headline's (or a
+# transcript's) source, named before a colon at the start of a sentence.
+_COLON_SOURCE = re.compile(
+    r"\s*[\"“]?(?P<source>[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3})\s?:\s+(?P<content>\S.*)", re.S
+)
+_SOURCE_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+# Judgments a passive may credit to no one ("was accused of", "is expected to", "has been criticized for");
+# instructions and classifications ("were asked to", "was not considered a record") are facts of their own.
+_JUDGED = verb_forms(
+    """accuse criticize blame expect think/thought believe view allege report say/said rumor suspect fear
+    praise condemn rate"""
+)
+# What a clause can be read in or by ("in the latest poll", "by one estimate", "in his view").
+_READINGS = word_set("poll polls survey surveys study estimate estimates view eyes opinion account analysis")
+_SEE = verb_forms("see/sees/saw/seen/seeing view regard")
 _PEOPLE_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you"})
 # "... allowed him to innovate, giving rise to LLaMA": the work credited to a person, with no speech verb.
 _GIVE = word_set("give gives gave giving given")
@@ -33,18 +54,18 @@ _GIVE = word_set("give gives gave giving given")
 # attacks ("Kasich hopes to ...", "She also congratulated Sanders for ..."), from the cues of its train split.
 STANCE_VERBS = verb_forms(
     """ask criticize accuse praise endorse urge vow pledge promise defend cite mention discuss question respond
-    answer dismiss denounce blast slam blame mock attack condemn decry lament complain joke echo reiterate
-    repeat recommend propose threaten challenge assail applaud welcome thank congratulate tout highlight
-    express portray label compare project remind release publish quote retweet email chant shout imply hint
-    think/thinks/thought/thinking believe know/knows/knew/known/knowing feel/feels/felt/feeling fear worry
-    hope want wish expect doubt consider see/sees/saw/seen/seeing view understand/understood realize learn
-    remember wonder prefer/preferred/preferring favor favour support back oppose reject agree disagree accept
-    embrace seek/seeks/sought/seeking plan/planned/planning intend decide refuse deem regard suspect
-    assume trust insist reveal disclose admit concede acknowledge predict estimate blast demand request
-    suggest argue emphasize stress explain announce describe characterize recall allege assert talk vote
-    refer list name offer introduce bill conflate pressure encourage promote boast chime ridicule swipe
-    push show/shows/showed/shown/showing speak/speaks/spoke/spoken/speaking present liken charge
-    persuade raise seize pound"""
+    answer dismiss denounce blast slam/slams/slammed/slamming blame mock attack condemn decry lament complain
+    joke echo reiterate repeat recommend propose threaten challenge assail applaud welcome thank congratulate
+    tout highlight express portray label compare project remind release publish quote retweet email chant shout
+    imply hint think/thinks/thought/thinking believe know/knows/knew/known/knowing feel/feels/felt/feeling fear
+    worry hope want wish expect doubt consider see/sees/saw/seen/seeing view understand/understood realize learn
+    remember wonder prefer/prefers/preferred/preferring favor favour support back oppose reject agree disagree
+    accept embrace seek/seeks/sought/seeking plan/plans/planned/planning intend decide refuse deem regard
+    suspect assume trust insist reveal disclose admit/admits/admitted/admitting concede acknowledge predict
+    estimate blast demand request suggest argue emphasize stress explain announce describe characterize recall
+    allege assert talk vote refer/refers/referred/referring list name offer introduce bill conflate pressure
+    encourage promote boast chime ridicule swipe push show/shows/showed/shown/showing
+    speak/speaks/spoke/spoken/speaking present liken charge persuade raise seize pound decline indicate aim yell"""
 )
 # Stances named by a noun with the one who holds them ("Sanders's criticism of the deal", "support from
 # the youth"): PolNeAR credits what follows the noun's preposition to the holder.
@@ -53,9 +74,18 @@ _STANCE_NOUNS = word_set(
     attack attacks
     praise endorsement concerns concern warning warnings views view position stance demand demands
     complaint complaints accusation accusations allegation allegations proposal plan plans promise
-    pledge vow denial response answer defense defence"""
+    pledge vow denial response answer defense defence disdain abandonment determination decision eagerness
+    theory conclusion advice acknowledgment acknowledgement assessment idea recognition protest announcement
+    effort rhetoric message insistence refusal reluctance belief hopes fears desire intention report reports
+    promises"""
 )
 _STANCE_PREPS = frozenset({"of", "for", "on", "about", "against", "to", "that"})
+# Verbs that take a that-clause without crediting it to anyone ("the problem is that", "ensure that").
+_NOT_REPORTING = verb_forms(
+    """be/is/are/was/were/been/being/'s/’s make/makes/made/making ensure mean require happen seem appear
+    prove turn/turns/turned/turning follow result"""
+)
+_WRITINGS = word_set("headline article column editorial ad advert letter tweet post statement report op-ed")
 _ISSUE_VERBS = frozenset({"issued", "issues", "released", "releases", "made", "makes", "published", "publishes", "put"})
 _STATEMENT = frozenset({"statement", "announcement", "release", "report", "communique", "declaration", "tweet"})
 
@@ -133,11 +163,36 @@ def find_attributions(sc: SentenceContext) -> list[Finding]:
     for tok in sc.sent:
         if quoted and any(qs <= tok.idx < qe for qs, qe in quoted):
             continue  # a cue inside quotation marks is the quoted speaker's own words
-        finding = _according_to(sc, tok) or _said_or_stated(sc, tok) or _credited_work(sc, tok) or _stance_noun(sc, tok)
+        finding = (
+            _according_to(sc, tok)
+            or _said_or_stated(sc, tok)
+            or _credited_work(sc, tok)
+            or _stance_noun(sc, tok)
+            or _unnamed_passive(sc, tok)
+            or _in_document(sc, tok)
+        )
         if finding is not None:
             out.append(finding)
     out += _interviews_with_outlet(sc)
-    return out
+    colon = _colon_source(sc)
+    return out + [colon] if colon is not None else out
+
+
+def _colon_source(sc: SentenceContext) -> Finding | None:
+    """A sentence that opens with a person, a group or a poll and a colon ("Sanders: Clinton needs to ...")."""
+    m = _COLON_SOURCE.match(sc.text)
+    if m is None or len(m.group("content").split()) < 3 or _inside(sc.start, sc.start + m.end(), sc.quoted):
+        return None
+    span = sc.doc.char_span(sc.start + m.start("source"), sc.start + m.end("source"), alignment_mode="expand")
+    if span is None:
+        return None
+    words = m.group("source")
+    known = sc.ctx.full_name(words.title() if words.isupper() else words)
+    person = known != words or all(t.ent_type_ == "PERSON" for t in span)
+    if not (person or words.lower() in _DOCUMENTS or all(t.ent_type_ in _SOURCE_ENTITIES for t in span)):
+        return None
+    key = "speaker" if person else "source"
+    return _finding(sc, sc.start + m.start("source"), sc.end, known, key, "colon", ":")
 
 
 def _according_to(sc: SentenceContext, tok: Any) -> Finding | None:
@@ -169,7 +224,9 @@ def _said_or_stated(sc: SentenceContext, tok: Any) -> Finding | None:
     content = _content_of(tok)
     if tok.lower_ in _CLAUSE_ONLY and not _clausal(tok, content):
         return None
-    if tok.lower_ in _ACT_LIKE and not (_clausal(tok, content) or _a_persons(subj, content)):
+    if tok.lower_ in _ACT_LIKE and not (_clausal(tok, content) or _a_persons(subj, content) or _seen_as(tok)):
+        return None
+    if tok.lower_ in _INFINITIVE_ONLY and not any(c.dep_ == "xcomp" for c in content):
         return None
     # Words in quotation marks are a quote claim; credit only what the text says in its own voice.
     if not content or _only_quoted(content, sc.quoted):
@@ -177,6 +234,46 @@ def _said_or_stated(sc: SentenceContext, tok: Any) -> Finding | None:
     lo, hi = _credited_span(sc, tok, subj, content)
     name, key = resolve(subj, sc.ctx)
     return _finding(sc, lo, hi, name, key, how, tok.text)
+
+
+def _in_document(sc: SentenceContext, tok: Any) -> Finding | None:
+    """A clause credited to a poll, a study or an estimate by a phrase before it ("In a Quinnipiac poll, Ortiz
+    led by 5 points", "By one estimate, 300,000 acres were lost")."""
+    if tok.lower_ not in ("in", "by") or tok.dep_ != "prep" or tok.head.pos_ not in ("VERB", "AUX"):
+        return None
+    obj = _head_noun(next((c for c in tok.children if c.dep_ == "pobj"), None))
+    if obj is None or obj.lower_ not in _READINGS or not any(c.dep_ == "nsubj" for c in tok.head.children):
+        return None
+    phrase = sc.doc[tok.i : obj.right_edge.i + 1]
+    source = sc.doc[obj.left_edge.i : obj.right_edge.i + 1].text
+    # Before its clause the phrase credits what follows it; after, the whole sentence ("she got no bump in
+    # one of the first polls").
+    start = phrase.start_char if tok.i < tok.head.i else sc.start
+    return _finding(sc, start, sc.end, source, "source", "in_document", phrase.text)
+
+
+def _head_noun(obj: Any | None) -> Any | None:
+    """The noun a quantifier stands for: "polls" in "one of the first polls"."""
+    if obj is None or obj.pos_ not in ("NUM", "PRON", "DET", "ADJ"):
+        return obj
+    of = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return next((c for c in of.children if c.dep_ == "pobj"), obj) if of is not None else obj
+
+
+def _unnamed_passive(sc: SentenceContext, tok: Any) -> Finding | None:
+    """A judgment credited to no one named ("Quiros was accused of fraud", "the bridge is expected to open in
+    May"): who accuses or expects is itself worth asking."""
+    if tok.tag_ != "VBN" or tok.lower_ not in _JUDGED:
+        return None
+    deps = {c.dep_ for c in tok.children}
+    if not {"auxpass", "nsubjpass"} <= deps or "agent" in deps:
+        return None
+    subj = next(c for c in tok.children if c.dep_ == "nsubjpass")
+    content = [c for c in tok.children if c.dep_ in ("xcomp", "prep", "oprd", "ccomp")]
+    if not content or subj.lower_ in ("it", "this", "that", "which", "who"):
+        return None
+    lo, hi = _credited_span(sc, tok, subj, content)
+    return _finding(sc, lo, hi, None, "source", "unnamed_passive", tok.text)
 
 
 def _stance_noun(sc: SentenceContext, tok: Any) -> Finding | None:
@@ -214,6 +311,15 @@ def _credited_work(sc: SentenceContext, tok: Any) -> Finding | None:
     return _finding(sc, lo, min(end, sc.end), name, "credited", "credited_work", f"{verb.text} rise to")
 
 
+def _seen_as(tok: Any) -> bool:
+    """A view held of something ("critics see the program as a loophole"), whoever holds it."""
+    if tok.lower_ not in _SEE:
+        return False
+    # "as" hangs on the verb or on its object, as the parser reads it
+    around = [tok, *(c for c in tok.children if c.dep_ == "dobj")]
+    return any(c.dep_ in ("prep", "oprd") and c.lower_ == "as" for t in around for c in t.children)
+
+
 def _a_persons(subj: Any, content: list[Any]) -> bool:
     """An infinitive ("sought to distinguish himself"), or any content when a person holds the stance."""
     person = subj.ent_type_ == "PERSON" or subj.lower_ in _PEOPLE_PRONOUNS
@@ -246,16 +352,40 @@ def _only_quoted(content: list[Any], quoted: list[tuple[int, int]]) -> bool:
 
 
 def _credit_verb(tok: Any) -> str | None:
-    """How a verb credits: "speech_verb" ('said', 'a study found'), "statement" ('issued a statement') or None."""
+    """How a verb credits: "speech_verb" ('said', 'a study found'), "statement" ('issued a statement'),
+    "stance" ('Kasich hopes to ...'), "that_clause" ('the attorney general is confirming that ...') or None."""
     if tok.lower_ not in _CREDIT_WORDS:
-        return None  # nearly every token: one lookup instead of the four below
+        # nearly every token: one lookup instead of the four below; any other verb credits only a clause
+        return "that_clause" if tok.pos_ == "VERB" and _that_clause(tok) and _held_by_someone(tok) else None
     speech = is_speech_verb(tok) or _finding_verb(tok)
     issue = tok.lower_ in _ISSUE_VERBS and any(c.dep_ == "dobj" and c.lower_ in _STATEMENT for c in tok.children)
     if issue:
         return "statement"
     if speech:
         return "speech_verb"
-    return "stance" if tok.lower_ in STANCE_VERBS and tok.pos_ == "VERB" and _held_by_someone(tok) else None
+    if tok.pos_ != "VERB":
+        return None
+    # The cheap test on the word first: this runs for every verb of a draft.
+    how = "stance" if tok.lower_ in STANCE_VERBS else "that_clause" if _that_clause(tok) else None
+    return how if how is not None and _held_by_someone(tok) else None
+
+
+def _that_clause(tok: Any) -> bool:
+    """A verb whose object is a that-clause ("is warning that ...", "indicated that ..."): reported speech or
+    thought in any words, unless the verb only links or causes ("the point is that", "made sure that")."""
+    if tok.lower_ in _NOT_REPORTING:
+        return False
+    return any(c.dep_ == "ccomp" and _a_statement(c) for c in tok.children)
+
+
+def _a_statement(clause: Any) -> bool:
+    """A clause that states something: "that ..." or a finite verb with its own subject ("found the deal was
+    in breach")."""
+    marks = [m.lower_ for m in clause.children if m.dep_ == "mark"]
+    if marks:
+        return marks == ["that"]
+    finite = clause.tag_ in ("VBD", "VBZ", "VBP", "MD") or any(a.tag_ == "MD" for a in clause.children)
+    return finite and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children)
 
 
 # Every word _credit_verb can read as a credit (is_speech_verb reads SPEECH_VERBS).
@@ -268,11 +398,24 @@ def _holder(tok: Any) -> Any | None:
     if subj is not None:
         return subj
     if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("PROPN", "NOUN"):
-        return tok.head  # "a complaint claiming that ...", "Caddell, speaking of ..."
+        return _author(tok.head) or tok.head  # "a complaint claiming that ...", "Caddell, speaking of ..."
+    if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
+        return subject_of(tok.head.head, passive=False)  # "She started off by emphasizing ..."
     agent = next((c for c in tok.children if c.dep_ == "agent"), None)
     by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-    # "attacked by Sanders" names who attacked; "encouraged by a psychotherapist" is no one's stance to check.
-    return by if by is not None and by.pos_ == "PROPN" else None
+    # "attacked by Sanders" names who attacked, and so does "is supported by far fewer publications" in a
+    # passive clause; "encouraged by a psychotherapist", a participle, is no one's stance to check.
+    clause = any(c.dep_ == "auxpass" for c in tok.children)
+    return by if by is not None and (by.pos_ == "PROPN" or (clause and by.pos_ == "NOUN")) else None
+
+
+def _author(noun: Any) -> Any | None:
+    """Who wrote a text a clause speaks through: "daily Népszava covered the story with a headline pointing
+    out ..." is Népszava's headline."""
+    if noun.lower_ not in _WRITINGS or noun.dep_ != "pobj" or noun.head.lower_ not in ("with", "in"):
+        return None
+    verb = noun.head.head
+    return subject_of(verb, passive=False) if verb.pos_ in ("VERB", "AUX") else None
 
 
 def _held_by_someone(tok: Any) -> bool:

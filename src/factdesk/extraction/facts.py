@@ -21,9 +21,11 @@ _SUPERLATIVE = re.compile(
 )
 # Advice, speculation and the writer's own voice are not checkable assertions...
 _OPINION = re.compile(
-    r"\b(?:I|we|you|our|us|should|must|ought|perhaps|arguably|seems?|appears? to|might|could|"
-    r"can stand|in doing so)\b"
+    r"\b(?:I|we|you|our|us|should|ought|perhaps|arguably|seems?|appears? to|might|can stand|in doing so)\b"
 )
+# ...nor is what may or must happen, unless it is about named things: a rule or a plan ("the House must
+# allocate money", "violators could be subject to a fine under National Rail Conditions of Travel").
+_MODAL = re.compile(r"\b(?:must|could)\b")
 # ...nor is commentary that judges rather than reports.
 _EVALUATIVE = word_set(
     """explosive fraught hasty stifled stifling pivotal paramount vital crucial cautionary turbulent
@@ -36,27 +38,36 @@ _MIN_WORDS = 4
 _FINITE = word_set("VBD VBZ VBP MD")
 
 
-def _checkable(sent: Any, s_text: str, headline: bool) -> bool:
+def _checkable(sent: Any, s_text: str, headline: bool, named: bool) -> bool:
     if len(s_text.split()) < _MIN_WORDS or s_text.endswith("?"):
         return False
-    root = sent.root
     # Headlines drop articles and the parser often misreads them ("judge rules ..."): any finite verb will do.
     if headline:
         if not any(t.tag_ in _FINITE or t.tag_ == "VBZ" or t.pos_ == "VERB" for t in sent):
             return False
-    elif (
-        root.pos_ not in ("VERB", "AUX")
-        or not any(t.tag_ in _FINITE for t in sent)
-        or not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children)
-    ):
+    elif not _a_clause(sent):
         return False
     outside = _outside_quotes(s_text)
     attributed = bool(_ATTRIBUTED.search(outside))
-    if not attributed and _OPINION.search(outside):
+    if not attributed and (_OPINION.search(outside) or (_MODAL.search(outside) and not named)):
         return False
     if not attributed and any(t.lower_ in _EVALUATIVE for t in sent):
         return False
     return not _mostly_quoted(s_text)
+
+
+def _has_subject(verb: Any) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)
+
+
+def _a_clause(sent: Any) -> bool:
+    """A sentence with a finite verb and its subject. The parser sometimes hangs a sentence on a noun or a
+    preposition ("The first charged President Trump ..., and the second accused him ..."; "The measure would
+    except ..."): then any finite verb or modal with a subject will do."""
+    root = sent.root
+    if root.pos_ in ("VERB", "AUX"):
+        return _has_subject(root) and any(t.tag_ in _FINITE for t in sent)
+    return any(t.tag_ in _FINITE and (_has_subject(t) or _has_subject(t.head)) for t in sent)
 
 
 def find_facts(sc: SentenceContext) -> list[Finding]:
@@ -67,10 +78,10 @@ def find_facts(sc: SentenceContext) -> list[Finding]:
     """
     sent = sc.sent
     s_text = sc.text.strip()
-    if not _checkable(sent, s_text, sc.kind == "title"):
-        return []
     doc = sc.doc
     ents = sorted({doc[i:j].text for i, j, label in entities(sent) if label in _ENTITY_LABELS})
+    if not _checkable(sent, s_text, sc.kind == "title", bool(ents)):
+        return []
     start = sc.base + sc.start + (len(sc.text) - len(sc.text.lstrip()))
     end = start + len(s_text)
     features: tuple[str, ...] = ("fact",)

@@ -20,6 +20,7 @@ _NAMING = re.compile(
     r"labell?ed|branded|styled|as the|the name)\s*$",
     re.I,
 )
+_SIGNATURE = re.compile(r"[ \t]*[―—–][ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){1,4})[ \t]*(?:\n|$)")
 _WORD = re.compile(r"[\w'’\[\]-]+")
 
 
@@ -29,7 +30,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     open_at: int | None = None
     for m in _MARKS.finditer(text):
         i, c = m.start(), m.group()
-        before = text[i - 1] if i else " "
+        before = text[i - 1] if i else "\n"
         after = text[i + 1] if i + 1 < len(text) else " "
         if open_at is not None and "\n" in text[open_at:i]:
             open_at = None  # Quotations never run across a line break here: the earlier mark was never closed.
@@ -50,7 +51,9 @@ def _opener_context(before: str) -> bool:
 
 
 def _opens(mark: str, before: str, after: str) -> bool:
-    return mark in _OPENERS or (mark == '"' and _opener_context(before) and not after.isspace())
+    # A closing curly mark at a line's start opens a quotation all the same (a typo some pages carry).
+    line_start = before == "\n" and mark == "”"
+    return mark in _OPENERS or line_start or (mark == '"' and _opener_context(before) and not after.isspace())
 
 
 def _closes(mark: str, before: str, after: str) -> bool:
@@ -98,6 +101,12 @@ def _frame(sents: list[Any], qs: int, qe: int) -> list[Any]:
     return [t for s in chosen for t in s if not (qs - 1 <= t.idx < qe + 1)]
 
 
+def _signed(text: str, qe: int, ctx: Context) -> str | None:
+    """The name a quotation is signed with after a dash ('“... our greatest shame.” ― Sonya Herridge')."""
+    m = _SIGNATURE.match(text, qe + 1)
+    return ctx.full_name(m.group("name")) if m else None
+
+
 def _speaker(sents: list[Any], qs: int, qe: int, ctx: Context) -> tuple[str | None, tuple[str, ...]]:
     outside = _frame(sents, qs, qe)
     speech = [t for t in outside if is_speech_verb(t)]
@@ -141,7 +150,8 @@ def find_quotes(sc: SentenceContext) -> list[Finding]:
             continue
         if _is_term(text, qs, qe, sc.doc):
             continue
-        speaker, features = _speaker(sc.sents, qs, qe, sc.ctx)
+        signed = _signed(text, qe, sc.ctx)
+        speaker, features = (signed, ()) if signed else _speaker(sc.sents, qs, qe, sc.ctx)
         words = text[qs:qe].strip()
         norm: dict[str, Any] = {"speaker": speaker, "words": " ".join(words.split())}
         if speaker:

@@ -21,6 +21,12 @@ SPEECH_VERBS = word_set(
     stresses stressed concede conceded conclude concludes concluded reply replied respond responded
     recall recalled describe describes described characterize characterized characterise characterised
     call calls called suggest suggests suggested disclose disclosed"""
+) | word_set(
+    # The progressive, as running copy has it ("Trump is warning that ..."), where attributions.STANCE_VERBS
+    # does not already read it ("revealing", "arguing"); and "continued" as a tag ('..., he continued').
+    """telling noting adding remarking writing tweeting cautioning claiming reporting maintaining warning
+    confirming denying declaring testifying contending asserting concluding replying calling pointing
+    continued"""
 )
 # Speech verbs that also name or describe things; they credit a speaker only with a subject.
 WEAK_SPEECH = frozenset(
@@ -28,6 +34,7 @@ WEAK_SPEECH = frozenset(
         "call",
         "calls",
         "called",
+        "calling",
         "describe",
         "describes",
         "described",

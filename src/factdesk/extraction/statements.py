@@ -27,6 +27,8 @@ _THAT = re.compile(r"^(?:that|whether)\s+", re.I)
 _TAG_GAP = 4
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _EDGE = " \t\n,;:—–-\"“”'‘’("
+# A conjunction left at the end of a stretch that a second clause's attribution cut off ("... power, and").
+_TRAILING_AND = re.compile(r"[\s,;]+(?:and|but|or|while)$", re.I)
 
 
 def _overlap(a: Finding, b: Finding) -> int:
@@ -70,7 +72,8 @@ def _rest(fact: Finding, hosts: list[Finding], piece: str, base: int) -> tuple[i
     if len(_WORDS.findall(text)) < _MIN_REST_WORDS:
         return None
     lead = len(text) - len(text.lstrip(_EDGE))
-    return best[0] + lead, best[0] + len(text.rstrip(_EDGE))
+    body = _TRAILING_AND.sub("", text.rstrip(_EDGE))
+    return best[0] + lead, best[0] + len(body.rstrip(_EDGE))
 
 
 def _credits(attr: Finding, piece: str, base: int) -> list[tuple[int, int]]:
