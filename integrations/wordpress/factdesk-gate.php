@@ -3,6 +3,7 @@
  * Plugin Name: factdesk publish gate
  * Description: Keeps a post a draft while factdesk's gate is closed for it (never approved, edited since, or
  *              blocked), whichever way it is published: the editor, quick edit, the REST API, or a schedule.
+ *              A post already live is left live when edited: factdesk reports that publication instead.
  * Version:     0.1.0
  * Requires PHP: 7.4
  *
@@ -35,7 +36,7 @@ function factdesk_ask_gate(int $post_id, ?string $version): array
     if (is_wp_error($response)) {
         return ['unavailable' => 'factdesk could not be reached (' . $response->get_error_message() . ')'];
     }
-    $status = wp_remote_retrieve_response_code($response);
+    $status = (int) wp_remote_retrieve_response_code($response);
     if ($status === 404) {
         return ['publishable' => false, 'reason' => 'unknown_document', 'blockers' => []];
     }
@@ -51,8 +52,13 @@ function factdesk_refusal(int $post_id, ?string $version): ?string
 {
     $answer = factdesk_ask_gate($post_id, $version);
     if (isset($answer['unavailable'])) {
-        return (defined('FACTDESK_FAIL_MODE') && FACTDESK_FAIL_MODE === 'open')
-            ? null : 'factdesk: the publish gate could not be asked, so the post stays a draft: ' . $answer['unavailable'];
+        if (defined('FACTDESK_FAIL_MODE') && FACTDESK_FAIL_MODE === 'open') {
+            // Nobody sees this publish refused: leave a trace beside factdesk's own report of the publication.
+            error_log("factdesk: post $post_id published without the gate (FACTDESK_FAIL_MODE open): "
+                . $answer['unavailable']);
+            return null;
+        }
+        return 'factdesk: the publish gate could not be asked, so the post stays a draft: ' . $answer['unavailable'];
     }
     if (!empty($answer['publishable'])) {
         return null;
@@ -80,6 +86,11 @@ function factdesk_publish_refusal(int $post_id, string $content): ?string
     $stored = $post_id ? get_post($post_id) : null;
     if (!$stored) {
         return 'factdesk: a new post cannot be published before factdesk has checked it; save it as a draft first.';
+    }
+    if ($stored->post_status === 'publish') {
+        // Already live: refusing would take the article down (for a typo fix, or because it predates factdesk).
+        // Its edits are publications, which factdesk reports (and reverts with --on-unapproved revert).
+        return null;
     }
     if ($content !== $stored->post_content) {
         return 'factdesk: this save changes the text; save it as a draft, let factdesk check it, then publish.';
@@ -131,8 +142,11 @@ add_action('transition_post_status', function (string $new, string $old, WP_Post
     if ($new !== 'publish' || $old !== 'future' || !in_array($post->post_type, ['post', 'page'], true)) {
         return;
     }
-    if (factdesk_refusal((int) $post->ID, $post->post_modified_gmt) !== null) {
+    $refusal = factdesk_refusal((int) $post->ID, $post->post_modified_gmt);
+    if ($refusal !== null) {
         wp_update_post(['ID' => $post->ID, 'post_status' => 'draft']);
+        // Cron runs this: no editor is there to see a notice.
+        error_log("factdesk: scheduled post {$post->ID} put back to draft: $refusal");
     }
 }, 10, 3);
 
