@@ -44,6 +44,20 @@ def test_a_document_id_with_a_slash(integrations, replay, drain, client, users):
     assert r.status_code == 200 and r.json["reason"] == "not_approved"
 
 
+def test_the_wordpress_plugin_asks_by_the_version_wp_webhooks_sent(integrations, replay, drain, client, users):
+    """integrations/wordpress/factdesk-gate.php asks with the stored post's post_modified_gmt, encoded as PHP's
+    rawurlencode does: the version WP Webhooks sent for that save, so factdesk knows which text is meant."""
+    integrations("wordpress", "factdesk-wordpress-secret", fmt="wordpress")
+    _, headers = users.make("wp-bot", "reporter")
+    assert replay(capture("wordpress_post_update.draft"), "wordpress").status_code == 202
+    drain()
+    url = "/api/v1/integrations/wordpress/documents/42/gate"
+    known = client.get(url, headers=headers, query_string="source_version=2026-11-28%2014%3A01%3A00").json
+    assert (known["publishable"], known["reason"], known["revision"]) == (False, "not_approved", 1)
+    later = client.get(url, headers=headers, query_string="source_version=2026-11-28%2014%3A05%3A00").json
+    assert later["reason"] == "not_current"
+
+
 def test_bad_query_is_a_clear_error(newsroom, client):
     newsroom.save(TEXT)
     r = client.get(URL, headers=newsroom.editor_headers, query_string={"source_version": "", "colour": "red"})
