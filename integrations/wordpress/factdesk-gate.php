@@ -53,7 +53,7 @@ function factdesk_refusal(int $post_id, ?string $version): ?string
     $answer = factdesk_ask_gate($post_id, $version);
     if (isset($answer['unavailable'])) {
         if (defined('FACTDESK_FAIL_MODE') && FACTDESK_FAIL_MODE === 'open') {
-            // Nobody sees this publish refused: leave a trace beside factdesk's own report of the publication.
+            // The editor is told nothing: leave a trace beside factdesk's own report of this publication.
             error_log("factdesk: post $post_id published without the gate (FACTDESK_FAIL_MODE open): "
                 . $answer['unavailable']);
             return null;
@@ -89,7 +89,7 @@ function factdesk_publish_refusal(int $post_id, string $content): ?string
     }
     if ($stored->post_status === 'publish') {
         // Already live: refusing would take the article down (for a typo fix, or because it predates factdesk).
-        // Its edits are publications, which factdesk reports (and reverts with --on-unapproved revert).
+        // Its edits are publications, which factdesk reports when unapproved (from WP Webhooks' post_update).
         return null;
     }
     if ($content !== $stored->post_content) {

@@ -184,7 +184,7 @@ test('saves_that_do_not_publish_never_ask_the_gate', function () {
 
 test('an_edit_of_a_live_post_keeps_it_live', function () {
     // Taking a live article down because an editor fixed a typo, or because it predates factdesk (404), is not
-    // what a newsroom wants: the edit is a publication, which factdesk reports (and reverts, if configured).
+    // what a newsroom wants: the edit is a publication, which factdesk reports (WP Webhooks' post_update).
     load_plugin();
     gate_answers(404, ['code' => 'not_found']);
     editor_publish(saved_post('publish'), TEXT . '<p>Correction: 7-2, not 6-3.</p>');
