@@ -206,7 +206,8 @@ test('factdesk_unreachable_refuses_when_failing_closed', function () {
 
 test('factdesk_failing_refuses_when_failing_closed_which_is_the_default', function () {
     load_plugin();
-    foreach ([[503, ['code' => 'unavailable']], [502, '<html>Bad gateway</html>'], [200, 'not json']] as [$status, $body]) {
+    $failures = [[503, ['code' => 'unavailable']], [502, '<html>Bad gateway</html>'], [200, 'not json']];
+    foreach ($failures as [$status, $body]) {
         gate_answers($status, $body);
         editor_publish(saved_post());
         assert_same('draft', status_of(42), "status ($status)");
