@@ -150,6 +150,17 @@ add_action('transition_post_status', function (string $new, string $old, WP_Post
     }
 }, 10, 3);
 
+/**
+ * After the classic editor's Publish button WordPress says "Post published." whatever the status, unless it is
+ * pending or scheduled: for a post this plugin kept a draft, say "Post draft updated." beside the notice.
+ */
+add_filter('redirect_post_location', function (string $location, $post_id) {
+    if (get_post_status((int) $post_id) !== 'draft' || !preg_match('/[?&]message=6(&|$)/', $location)) {
+        return $location;
+    }
+    return add_query_arg('message', 10, $location);
+}, 10, 2);
+
 /** Tell the editor why the post is still a draft. */
 add_action('admin_notices', function () {
     $key = FACTDESK_NOTICE . get_current_user_id();

@@ -67,6 +67,16 @@ test('an_unapproved_post_stays_a_draft_with_its_blockers_in_the_notice', functio
     assert_same('', next_notice(), 'the notice is shown once');
 });
 
+test('the_classic_editor_does_not_say_published_when_the_post_stayed_a_draft', function () {
+    load_plugin();
+    gate_answers(200, CLOSED);
+    editor_publish(saved_post());
+    assert_match('/[?&]message=10(&|$)/', redirect_post_after_publish(42), '"Post draft updated."');
+    gate_answers(200, OPEN);
+    editor_publish(saved_post());
+    assert_match('/[?&]message=6(&|$)/', redirect_post_after_publish(42), '"Post published."');
+});
+
 test('each_closed_reason_is_explained', function () {
     load_plugin();
     $phrases = ['blockers' => 'claims in this text have blocking verdicts',

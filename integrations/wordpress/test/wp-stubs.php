@@ -11,6 +11,7 @@
  *      'future'), then the write, then 'transition_post_status';
  *    wp_publish_post (cron's scheduled publish): the status written directly, no 'wp_insert_post_data', then
  *      'transition_post_status' from 'future';
+ *    redirect_post_after_publish: where the classic editor's Publish button lands, with its message;
  *    rest_save_post (the REST controller's create/update, which the block editor uses): the prepared post,
  *      unslashed, with post_status only when the request changes it, through 'rest_pre_insert_{type}', then
  *      wp_insert_post/wp_update_post;
@@ -199,6 +200,31 @@ function rest_save_post(string $type, array $params): int|WP_Error
     }
     $postarr = wp_slash(get_object_vars($prepared));
     return $id ? wp_update_post($postarr) : wp_insert_post($postarr);
+}
+
+/**
+ * Where wp-admin/post.php sends the editor after the classic editor's Publish button (redirect_post): message 6
+ * is "Post published.", 8 "Post submitted.", 9 "Post scheduled.", 10 "Post draft updated.".
+ */
+function redirect_post_after_publish(int $id): string
+{
+    $message = ['pending' => 8, 'future' => 9][get_post_status($id)] ?? 6;
+    $location = add_query_arg('message', $message, "https://news.example/wp-admin/post.php?post=$id&action=edit");
+    return apply_filters('redirect_post_location', $location, $id);
+}
+
+function get_post_status(int $id): string|false
+{
+    return isset(FakeWp::$posts[$id]) ? FakeWp::$posts[$id]->post_status : false;
+}
+
+/** The (key, value, url) form: sets or replaces one query argument. */
+function add_query_arg(string $key, mixed $value, string $url): string
+{
+    [$base, $query] = array_pad(explode('?', $url, 2), 2, '');
+    parse_str($query, $args);
+    $args[$key] = (string) $value;
+    return $base . '?' . http_build_query($args);
 }
 
 function set_transient(string $key, mixed $value, int $expiration = 0): bool
