@@ -19,29 +19,31 @@ if (isset($argv[1])) {
 $dir = sys_get_temp_dir() . '/factdesk-wp-gate-' . getmypid();
 @mkdir($dir);
 $port = free_port();
-$server = proc_open([PHP_BINARY, '-S', "127.0.0.1:$port", __DIR__ . '/gate-stub.php'],
+// The stub is stopped below; if this runner is killed first (pytest's timeout), `timeout` ends it.
+$lifetime = is_executable('/usr/bin/timeout') ? ['/usr/bin/timeout', '300'] : [];
+$server = proc_open([...$lifetime, PHP_BINARY, '-S', "127.0.0.1:$port", __DIR__ . '/gate-stub.php'],
     [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']],
     $pipes, null, ['FD_STUB_DIR' => $dir] + getenv());
 $failed = 0;
+$report = ''; // printed once the stub is stopped, so that a reader closing the pipe early cannot orphan it
 try {
     wait_for_port($port);
     $n = 0;
     foreach (array_keys($GLOBALS['tests']) as $name) {
-        $child = proc_open([PHP_BINARY, __FILE__, $name], [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null,
+        $child = proc_open([PHP_BINARY, __FILE__, $name], [1 => ['pipe', 'w'], 2 => ['redirect', 1]], $pipes, null,
             ['FD_STUB_URL' => "http://127.0.0.1:$port", 'FD_STUB_DIR' => $dir] + getenv());
-        $out = stream_get_contents($pipes[1]) . stream_get_contents($pipes[2]);
+        $out = stream_get_contents($pipes[1]);
         $ok = proc_close($child) === 0;
         $failed += $ok ? 0 : 1;
-        printf("%s %d - %s\n", $ok ? 'ok' : 'not ok', ++$n, str_replace('_', ' ', $name));
-        if (!$ok) {
-            echo preg_replace('/^/m', '  # ', rtrim($out)), "\n";
-        }
+        $report .= sprintf("%s %d - %s\n", $ok ? 'ok' : 'not ok', ++$n, str_replace('_', ' ', $name))
+            . ($ok ? '' : preg_replace('/^/m', '  # ', rtrim($out)) . "\n");
     }
-    printf("# pass %d\n# fail %d\n", $n - $failed, $failed);
+    $report .= sprintf("# pass %d\n# fail %d\n", $n - $failed, $failed);
 } finally {
     proc_terminate($server);
     proc_close($server);
     array_map('unlink', glob("$dir/*"));
     @rmdir($dir);
+    echo $report;
 }
 exit($failed ? 1 : 0);
