@@ -32,6 +32,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, distinct, event, func, select, text
 from sqlalchemy.orm import Session
 
+from factdesk.domain.memory import name_keys
 from factdesk.migrate import upgrade
 from factdesk.models import Claim, ClaimMatch, Draft, Revision, Verdict
 from factdesk.services import memory
@@ -140,7 +141,7 @@ def checked_names(verdicts: int, words: list[str]) -> Iterator[tuple[str, str, i
     for g in range(1, verdicts + 1):
         type_ = TYPES[g % 7]
         if type_ in memory.NEAR_TYPES:
-            for name in memory.names_of(words_of(g, words) + "."):
+            for name in name_keys(words_of(g, words) + "."):
                 yield type_, name, g
 
 

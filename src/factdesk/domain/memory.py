@@ -109,9 +109,36 @@ def trigrams(text: str) -> set[str]:
 
 def similarity(a: str, b: str) -> float:
     """pg_trgm's similarity: shared trigrams over all trigrams of the two texts, 0..1."""
-    ta, tb = trigrams(a), trigrams(b)
+    return shared_share(trigrams(a), trigrams(b))
+
+
+def shared_share(ta: set[str], tb: set[str]) -> float:
+    """`similarity` of two texts' trigram sets, for a caller that reads each text's trigrams once."""
     union = ta | tb
     return len(ta & tb) / len(union) if union else 0.0
+
+
+# A checked claim is entered under each name of its sentence and each pair of its first PAIRED_NAMES names; a
+# key is at most NAME_KEY_LENGTH characters (the width of checked_names.name).
+PAIRED_NAMES = 8  # at most 28 pairs per claim
+NAME_KEY_LENGTH = 100
+
+
+def name_keys(sentence: str) -> list[str]:
+    """What a sentence is entered and looked up under, for near matches: each named word, and each pair of its
+    first PAIRED_NAMES named words ("lecun meta"). A name alone may head thousands of checks (a president, a
+    country) and its window holds only the newest; a pair is rare, so a reworded claim, which names what it
+    named, finds an old check through its pairs."""
+    names = sorted({n[:NAME_KEY_LENGTH] for n in subject_words(sentence)})
+    paired = names[:PAIRED_NAMES]
+    pairs = {f"{a} {b}"[:NAME_KEY_LENGTH] for i, a in enumerate(paired) for b in paired[i + 1 :]}
+    return names + sorted(pairs)
+
+
+def name_key_weight(key: str) -> int:
+    """How many names a key stands for, as a candidate's rank counts them: a pair two, a name one (name_keys
+    joins a pair with a space; a name has none)."""
+    return 2 if " " in key else 1
 
 
 def shares_a_name(sentence_a: str, sentence_b: str) -> bool:

@@ -28,7 +28,7 @@ from ..models import Approval, AuditEvent, Claim, Draft, Revision, Verdict, utcn
 from .approvals import gate_of, latest_approval
 from .drafts import filter_drafts, find_draft
 from .errors import NotFound
-from .read_models import latest_verdicts, user_names
+from .read_models import latest_verdicts, newest_verdict_ids, user_names
 
 AUDIT_SHOWN = 50  # the newest events a draft page lists (the REST audit log pages through them all)
 
@@ -132,12 +132,8 @@ def _blocking_claims(session: Session, revision_ids: list[int]) -> dict[int, set
     """The claims of each revision whose latest verdict blocks, in one query."""
     if not revision_ids:
         return {}
-    newest = (
-        select(func.max(Verdict.id))
+    newest = newest_verdict_ids(Claim.revision_id.in_(revision_ids), _live_claims()) \
         .join(Claim, Claim.id == Verdict.claim_id)
-        .where(Claim.revision_id.in_(revision_ids), _live_claims())
-        .group_by(Verdict.claim_id)
-    )
     out: dict[int, set[int]] = defaultdict(set)
     for revision_id, claim_id, rating in session.execute(
         select(Claim.revision_id, Claim.id, Verdict.rating)

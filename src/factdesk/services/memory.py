@@ -68,8 +68,10 @@ from ..domain.memory import (
     fresh_until,
     match_values,
     may_see_match,
+    name_key_weight,
+    name_keys,
+    shared_share,
     shares_a_name,
-    subject_words,
     trigrams,
 )
 from ..domain.memory import shelf_life as shelf_life_of
@@ -77,7 +79,7 @@ from ..domain.states import ClaimStatus
 from ..extraction.fingerprint import canonical_wording
 from ..models import CheckedName, Claim, ClaimMatch, Draft, Verdict, utcnow
 from .errors import Conflict, Invalid
-from .read_models import MatchView, user_names
+from .read_models import MatchView, newest_verdict_ids, user_names
 
 # Earlier drafts matched per key at most: the newest ones; a claim shows five.
 MATCHES_PER_CLAIM = 20
@@ -173,7 +175,7 @@ def _insert_matches(session: Session, rows: list[dict[str, Any]]) -> None:
     multi-row VALUES list is a new text to parse and plan per number of rows)."""
     if not rows:
         return
-    if session.get_bind().dialect.name != "postgresql":
+    if not _on_postgresql(session):
         session.execute(insert(ClaimMatch), rows)
         return
     names = list(_MATCH_COLUMNS)
@@ -196,31 +198,17 @@ def _insert_matches(session: Session, rows: list[dict[str, Any]]) -> None:
 # table (BENCHMARKS.md).
 NAME_WINDOW = 30
 NEAR_CANDIDATES = 20
-PAIRED_NAMES = 8  # at most 28 pairs per claim
-_NAME_LENGTH = 100  # CheckedName.name's width; a longer "name" is a run of capitals, compared by its start
 _CANDIDATE_COLUMNS = (Claim.id, Claim.draft_id, Claim.revision_id, Claim.fingerprint, Claim.match_key, Claim.text,
                       Claim.sentence, Claim.normalized)
-
-
-def names_of(sentence: str) -> list[str]:
-    """What a sentence is entered and looked up under: each named word, and each pair of its first PAIRED_NAMES
-    named words ("lecun meta"). A name alone may head thousands of checks (a president, a country), and its
-    window holds only the newest; a pair is rare, so a reworded claim, which names what it named, finds an old
-    check through its pairs."""
-    names = sorted({n[:_NAME_LENGTH] for n in subject_words(sentence)})
-    paired = names[:PAIRED_NAMES]
-    pairs = {f"{a} {b}"[:_NAME_LENGTH] for i, a in enumerate(paired) for b in paired[i + 1 :]}
-    return names + sorted(pairs)
 
 
 def index_checked(session: Session, claims: Sequence[Claim]) -> None:
     """Enter `claims`, each with a verdict recorded on it (not carried over), under the named words of their
     sentences, where later claims look for near matches. Safe to repeat (a second verdict on a claim)."""
     rows = [{"type": c.type, "name": name, "claim_id": c.id}
-            for c in claims if c.type in NEAR_TYPES for name in names_of(c.sentence)]
+            for c in claims if c.type in NEAR_TYPES for name in name_keys(c.sentence)]
     if rows:
-        dialect = session.get_bind().dialect.name
-        session.execute((pg_insert if dialect == "postgresql" else sqlite_insert)(CheckedName)
+        session.execute((pg_insert if _on_postgresql(session) else sqlite_insert)(CheckedName)
                         .on_conflict_do_nothing(), rows)
 
 
@@ -242,8 +230,9 @@ def _near(session: Session, claims: Sequence[Claim]) -> dict[int, list[tuple[_Ea
             if row.revision_id == claim.revision_id or row.match_key == claim.match_key \
                     or (row.draft_id == claim.draft_id and row.fingerprint == claim.fingerprint):
                 continue
-            theirs = grams[row.id] if row.id in grams else grams.setdefault(row.id, trigrams(row.text))
-            score = len(words & theirs) / len(words | theirs) if words | theirs else 0.0
+            if row.id not in grams:
+                grams[row.id] = trigrams(row.text)
+            score = shared_share(words, grams[row.id])
             if score >= NEAR_THRESHOLD and shares_a_name(row.sentence, claim.sentence) \
                     and not contradicts(claim.type, row.normalized or {}, claim.normalized or {}):
                 similar.setdefault(claim.id, []).append((row, score))
@@ -255,10 +244,10 @@ def _named_candidates(session: Session, claims: Sequence[Claim]) -> dict[int, li
     """Each claim's candidates' ids: of the newest NAME_WINDOW earlier checked claims of its type under each
     of its names and pairs, those naming the most of what it names (a pair found counts two names, a name one;
     then the newest), at most NEAR_CANDIDATES, best first."""
-    probes = [(c.id, c.type, name, _weight(name)) for c in claims for name in names_of(c.sentence)]
+    probes = [(c.id, c.type, key, name_key_weight(key)) for c in claims for key in name_keys(c.sentence)]
     if not probes:
         return {}
-    if session.get_bind().dialect.name == "postgresql":
+    if _on_postgresql(session):
         return _ranked_in_one_statement(session, probes)
     # SQLite has no LATERAL: a query per name, in-process, one statement run on the connection (an ORM query
     # each cost ten times the lookup).
@@ -275,10 +264,6 @@ _NAME_WINDOW = select(CheckedName.claim_id) \
     .where(CheckedName.type == bindparam("type"), CheckedName.name == bindparam("name"),
            CheckedName.claim_id < bindparam("below")) \
     .order_by(CheckedName.claim_id.desc()).limit(NAME_WINDOW)
-
-
-def _weight(name: str) -> int:
-    return 2 if " " in name else 1  # names_of joins a pair with a space; a name has none
 
 
 def _ranked_in_one_statement(session: Session, probes: list[tuple[int, str, str, int]]) -> dict[int, list[int]]:
@@ -311,11 +296,15 @@ def _ranked_in_one_statement(session: Session, probes: list[tuple[int, str, str,
     return found
 
 
+def _on_postgresql(session: Session) -> bool:
+    return bool(session.get_bind().dialect.name == "postgresql")
+
+
 def _among(session: Session, column: Any, values_: Iterable[Any]) -> ColumnElement[bool]:
     """`column IN values_`; on PostgreSQL `column = ANY(:array)`, one statement text however many values, which
     psycopg prepares and PostgreSQL plans once (an IN list is a new text, parsed and planned anew, per length)."""
     listed = list(values_)
-    if session.get_bind().dialect.name == "postgresql":
+    if _on_postgresql(session):
         return column == any_(bindparam(None, listed, type_=ARRAY(column.type), unique=True))
     return column.in_(listed)
 
@@ -328,13 +317,11 @@ class _Check:
 
 
 def _latest_checks(session: Session, claim_ids: Sequence[int]) -> dict[int, _Check]:
-    """Each claim's latest verdict, as a match needs it (read_models.latest_verdicts' query, without loading
-    whole verdicts)."""
+    """Each claim's latest verdict, as a match needs it (read_models.latest_verdicts without loading whole
+    verdicts)."""
     checks: dict[int, _Check] = {}
     for i in range(0, len(claim_ids), _KEY_BATCH):  # a parameter list has a size limit
-        newest = select(func.max(Verdict.id)) \
-            .where(_among(session, Verdict.claim_id, claim_ids[i : i + _KEY_BATCH])) \
-            .group_by(Verdict.claim_id)
+        newest = newest_verdict_ids(_among(session, Verdict.claim_id, claim_ids[i : i + _KEY_BATCH]))
         for claim_id, verdict_id, carried_from, reuse_of in session.execute(
                 select(Verdict.claim_id, Verdict.id, Verdict.carried_from_id, Verdict.reuse_of_id)
                 .where(Verdict.id.in_(newest))):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Approval, Claim, Draft, Revision, User, Verdict
@@ -261,11 +261,17 @@ def _latest_approvals(session: Session, draft_ids: list[int]) -> dict[int, tuple
     return {approval.draft_id: (approval, number) for approval, number in rows.all()}
 
 
+def newest_verdict_ids(*where: ColumnElement[bool]) -> Select[int]:
+    """The id of each claim's newest verdict (the highest: a verdict supersedes those before it), among the
+    verdicts `where` selects: a subquery for `Verdict.id.in_(...)`."""
+    return select(func.max(Verdict.id)).where(*where).group_by(Verdict.claim_id)
+
+
 def latest_verdicts(session: Session, claim_ids: Sequence[int]) -> dict[int, Verdict]:
     """Each claim's newest verdict (claims without one are left out), in one query."""
     if not claim_ids:
         return {}
-    newest = select(func.max(Verdict.id)).where(Verdict.claim_id.in_(claim_ids)).group_by(Verdict.claim_id)
+    newest = newest_verdict_ids(Verdict.claim_id.in_(claim_ids))
     return {v.claim_id: v for v in session.scalars(select(Verdict).where(Verdict.id.in_(newest)))}
 
 
