@@ -34,9 +34,10 @@ from sqlalchemy.orm import Session
 
 from factdesk.domain.memory import name_keys
 from factdesk.migrate import upgrade
-from factdesk.models import Claim, ClaimMatch, Draft, Revision, Verdict
+from factdesk.models import CheckedName, Claim, ClaimMatch, Draft, Revision, Verdict
 from factdesk.services import memory
 from factdesk.services.memory import set_match_keys, store_matches
+from factdesk.services.read_models import newest_verdict_ids
 
 PER_DRAFT = 30
 TYPES = ["date", "money", "quantity", "role", "quote", "attribution", "fact"]
@@ -266,7 +267,8 @@ def time_rounds(url: str, verdicts: int, rounds: int) -> tuple[list[float], list
 
 
 def explain(url: str, verdicts: int) -> str:
-    """The plans of the two lookups (services.memory._earlier_by_key) for ten stored keys."""
+    """The plans of the exact lookups (services.memory._earlier_by_key) for ten stored keys, and of one name's
+    window of the near lookup (services.memory._named_candidates) for the name most claims carry."""
     engine = create_engine(url)
     keys = [key_of(k) for k in range(10)]
     claims = select(Claim.id).where(Claim.match_key.in_(keys), Claim.id < verdicts + 1)
@@ -274,8 +276,14 @@ def explain(url: str, verdicts: int) -> str:
     plans = []
     with engine.connect() as conn:
         ids = list(conn.scalars(claims))
-        newest = select(func.max(Verdict.id)).where(Verdict.claim_id.in_(ids)).group_by(Verdict.claim_id)
-        for query in (claims, select(Verdict).where(Verdict.id.in_(newest))):
+        newest = newest_verdict_ids(Verdict.claim_id.in_(ids))
+        commonest = conn.execute(select(CheckedName.type, CheckedName.name).group_by(CheckedName.type, CheckedName.name)
+                                 .order_by(func.count().desc()).limit(1)).one()
+        window = select(CheckedName.claim_id) \
+            .where(CheckedName.type == commonest.type, CheckedName.name == commonest.name,
+                   CheckedName.claim_id < verdicts + 1) \
+            .order_by(CheckedName.claim_id.desc()).limit(memory.NAME_WINDOW)
+        for query in (claims, select(Verdict).where(Verdict.id.in_(newest)), window):
             compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
             rows = conn.execute(text(f"{prefix} {compiled}")).all()
             plans.append("\n".join(str(r[0]) if len(r) == 1 else str(r[-1]) for r in rows))
