@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cms_side import NPM_ENV, Background, run
-from factdesk_side import CallbackListener, Factdesk, Report, exit_on_sigterm, http, wait_for
+from factdesk_side import BearerApi, CallbackListener, Factdesk, Report, exit_on_sigterm, http, wait_for
 
 DIRECTUS_PORT, FACTDESK_PORT, LISTENER_PORT = 8055, 5805, 5806
 SECRET = "e2e-directus-shared-token-0123456789"
@@ -75,15 +75,8 @@ def start(scratch: Path, fd: Factdesk) -> Background:
     return Background(["node_modules/.bin/directus", "start"], app, env, log)
 
 
-class DirectusApi:
+class DirectusApi(BearerApi):
     """Directus's REST API as the Data Studio calls it, signed in as the admin."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.token: str | None = None
-
-    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        return http(method, f"{self.base}{path}", token=self.token, body=body)
 
     def sign_in(self) -> None:
         status, answer = self.call("POST", "/auth/login", ADMIN)

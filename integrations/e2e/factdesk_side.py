@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -84,6 +85,18 @@ def http(method: str, url: str, *, token: str | None = None, body: Any = None,
         return status, text
 
 
+class BearerApi:
+    """A CMS's JSON API signed in with a bearer token (set once the script has one), called as its admin screens
+    call it."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.token: str | None = None
+
+    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        return http(method, f"{self.base}{path}", token=self.token, body=body)
+
+
 def verify_factdesk_signature(secret: str, header: str, body: bytes, now: float) -> bool:
     """`X-Factdesk-Signature: t=<s>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`, checked as README says a
     receiver should: constant-time, and a `t` within five minutes."""
@@ -145,7 +158,8 @@ class Factdesk:
         self.api = f"{self.base}/api/v1"
         self.port = port
         data = scratch / "factdesk"
-        data.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(data, ignore_errors=True)  # a fresh database each run, as the CMS's: users are made anew
+        data.mkdir(parents=True)
         self.env = {
             **os.environ,
             "FACTDESK_DATABASE_URL": f"sqlite:///{data / 'factdesk.sqlite'}",

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cms_side import NPM_ENV, Background, build_native, run
-from factdesk_side import CallbackListener, Factdesk, Report, exit_on_sigterm, http, wait_for
+from factdesk_side import BearerApi, CallbackListener, Factdesk, Report, exit_on_sigterm, http, wait_for
 
 STRAPI_PORT, FACTDESK_PORT, LISTENER_PORT = 1337, 5803, 5804
 SECRET = "e2e-strapi-shared-token-0123456789"
@@ -84,15 +84,8 @@ def admin_token(strapi: StrapiAdmin) -> str:
     return str(key)
 
 
-class StrapiAdmin:
+class StrapiAdmin(BearerApi):
     """Strapi's admin API with the first admin's token, as the admin panel calls it."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.token: str | None = None
-
-    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        return http(method, f"{self.base}{path}", token=self.token, body=body)
 
     def register(self) -> None:
         status, answer = self.call("POST", "/admin/register-admin", ADMIN)
