@@ -3,12 +3,13 @@
 Builds the schema by migrations in the given database (dropping what was there: give it a database of its own),
 bulk-loads `--verdicts` claims with one verdict each (one draft per 30 claims, match keys drawn so that a key
 recurs across a few drafts, as a desk's recurring titles and figures do; each claim's words are three runs of
-five words of the 2020 Wikinews articles, so that the named words and trigrams are a newsroom's), then times
-`services.memory.remember_claims` for a new revision of 30 claims, a third of whose keys are stored already:
-what matching adds to storing an extraction: the exact lookup, and for the facts, attributions and quotes with no
-exact match the near search (a third of them a stored claim's words with one word changed, the rest sentences of
-the example articles). Each round runs in a transaction rolled back after it. Prints
-p50/p99 and the candidate lookup's EXPLAIN (ANALYZE) plan.
+five words of the 2020 Wikinews articles, so that the named words and trigrams are a newsroom's), then times,
+for a new revision of 30 claims a third of whose keys are stored already, the two parts of its matching: what it
+adds to storing the extraction (the keys, the exact lookup, the matches' insert and the near job's outbox row),
+and the near job that runs after it, for the facts, attributions and quotes with no exact match (a third of them
+a stored claim's words with one word changed, the rest sentences of the example articles). Each round runs in a
+transaction rolled back after it. Prints p50/p99, how many planted near matches were found, and the plans of the
+exact lookup and of one name's window of the near lookup.
 
     createdb -h 127.0.0.1 -U postgres factdesk_bench_memory
     python bench/memory.py --url postgresql+psycopg://postgres@127.0.0.1:5432/factdesk_bench_memory
@@ -25,17 +26,17 @@ import re
 import statistics
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, distinct, event, func, select, text
 from sqlalchemy.orm import Session
 
-from factdesk.domain.memory import name_keys
+from factdesk.domain.memory import NEAR_TYPES, name_keys
 from factdesk.migrate import upgrade
 from factdesk.models import CheckedName, Claim, ClaimMatch, Draft, Revision, Verdict
-from factdesk.services import memory
+from factdesk.services import near_matches
 from factdesk.services.memory import set_match_keys, store_matches
 from factdesk.services.read_models import newest_verdict_ids
 
@@ -141,7 +142,7 @@ def checked_names(verdicts: int, words: list[str]) -> Iterator[tuple[str, str, i
     """The names every stored claim of a near-matched type is entered under (each has a verdict)."""
     for g in range(1, verdicts + 1):
         type_ = TYPES[g % 7]
-        if type_ in memory.NEAR_TYPES:
+        if type_ in NEAR_TYPES:
             for name in name_keys(words_of(g, words) + "."):
                 yield type_, name, g
 
@@ -194,7 +195,7 @@ def probe_words(corpus: Corpus, verdicts: int, round_: int, i: int) -> str:
     return " ".join(words)
 
 
-def new_revision(session: Session, verdicts: int, round_: int, corpus: Corpus) -> list[Claim]:
+def new_revision(session: Session, verdicts: int, round_: int, corpus: Corpus) -> tuple[Revision, list[Claim]]:
     """A new draft's revision of 30 claims (not yet inserted): 10 with keys stored already, the rest new."""
     keys = max(1, verdicts // DISTINCT_KEYS)
     draft = Draft(source="bench", external_id=f"r{round_}", status="extracting", desk="politics", author_id=1)
@@ -215,18 +216,31 @@ def new_revision(session: Session, verdicts: int, round_: int, corpus: Corpus) -
         # A stored key, or one no claim has (each revision's own: the rounds' rolled-back rows stay in the
         # index until a vacuum, and must not pile up on a few keys).
         claims[-1]._bench_key = key_of((round_ * 31 + i) % keys) if stored else key_of(-1 - round_ * 31 - i)  # type: ignore[attr-defined]
-    return claims
+    return revision, claims
 
 
-def time_rounds(url: str, verdicts: int, rounds: int) -> tuple[list[float], list[float], list[int]]:
-    """Milliseconds `remember_claims` takes per 30-claim revision: computing the keys, then the lookup and the
-    matches' insert, with a third of the keys set to stored ones (as if those claims had been checked before);
-    and of that, the milliseconds spent waiting on the database's answers (what a busy CPU inflates least)."""
+@dataclass
+class Timings:
+    """Milliseconds per round of each step, and of that the time spent waiting on the database's answers (what
+    a busy CPU inflates least)."""
+
+    extraction: list[float] = field(default_factory=list)
+    extraction_db: list[float] = field(default_factory=list)
+    near: list[float] = field(default_factory=list)
+    near_db: list[float] = field(default_factory=list)
+    planted: int = 0  # claims made from a stored one by changing a word
+    found: int = 0  # of those, given a near match
+
+
+def time_rounds(url: str, verdicts: int, rounds: int) -> Timings:
+    """Per 30-claim revision, a third of whose keys are stored already (as if those claims had been checked
+    before): what matching adds to the extraction's unit of work (the keys, the exact lookup, the matches'
+    insert and the near job's outbox row: services.memory.remember_claims, services.near_matches.queue_search),
+    then the near job's own work on the claims it was queued for (services.near_matches.store_near)."""
     engine = create_engine(url)
     corpus = Corpus(corpus_words(), example_sentences())
-    took, waited = [], []
+    timings = Timings()
     in_db = [0.0]
-    found = [0, 0]  # planted near matches, and found
 
     @event.listens_for(engine, "before_cursor_execute")
     def _sent(conn, *_: object) -> None:  # type: ignore[no-untyped-def]
@@ -242,7 +256,7 @@ def time_rounds(url: str, verdicts: int, rounds: int) -> tuple[list[float], list
             # would be found by the next rounds' lookups as no committed claim is.
             vacuum(url, "claims")
         with Session(engine) as session, session.begin():
-            claims = new_revision(session, verdicts, r, corpus)
+            revision, claims = new_revision(session, verdicts, r, corpus)
             # As services.extraction.store_claims does: the keys are set before the claims are inserted.
             start = time.perf_counter()
             set_match_keys(claims)
@@ -252,18 +266,24 @@ def time_rounds(url: str, verdicts: int, rounds: int) -> tuple[list[float], list
             session.add_all(claims)
             session.flush()  # storing the claims is the extraction's own cost, not the memory's
             in_db[0], start = 0.0, time.perf_counter()
-            store_matches(session, claims, new=True)
-            elapsed = (keyed + time.perf_counter() - start) * 1000
-            planted = [c.id for i, c in enumerate(claims) if i % 3 == 1 and c.type in memory.NEAR_TYPES]
-            found[0] += len(planted)
-            found[1] += session.scalar(select(func.count(distinct(ClaimMatch.claim_id))).where(
+            remembered = store_matches(session, claims, new=True)
+            near_matches.queue_search(session, revision, remembered.unmatched)
+            session.flush()  # the job's row
+            extraction, extraction_db = keyed + time.perf_counter() - start, in_db[0]
+            in_db[0], start = 0.0, time.perf_counter()
+            near_matches.store_near(session, remembered.unmatched)
+            near, near_db = time.perf_counter() - start, in_db[0]
+            planted = [c.id for i, c in enumerate(claims) if i % 3 == 1 and c.type in NEAR_TYPES]
+            timings.planted += len(planted)
+            timings.found += session.scalar(select(func.count(distinct(ClaimMatch.claim_id))).where(
                 ClaimMatch.claim_id.in_(planted), ClaimMatch.kind == "near")) or 0
             if r >= 5:  # the first rounds warm the caches
-                took.append(elapsed)
-                waited.append(in_db[0] * 1000)
+                for series, seconds in ((timings.extraction, extraction), (timings.extraction_db, extraction_db),
+                                        (timings.near, near), (timings.near_db, near_db)):
+                    series.append(seconds * 1000)
             session.rollback()
     engine.dispose()
-    return took, waited, found
+    return timings
 
 
 def explain(url: str, verdicts: int) -> str:
@@ -282,7 +302,7 @@ def explain(url: str, verdicts: int) -> str:
         window = select(CheckedName.claim_id) \
             .where(CheckedName.type == commonest.type, CheckedName.name == commonest.name,
                    CheckedName.claim_id < verdicts + 1) \
-            .order_by(CheckedName.claim_id.desc()).limit(memory.NAME_WINDOW)
+            .order_by(CheckedName.claim_id.desc()).limit(near_matches.NAME_WINDOW)
         for query in (claims, select(Verdict).where(Verdict.id.in_(newest)), window):
             compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
             rows = conn.execute(text(f"{prefix} {compiled}")).all()
@@ -297,8 +317,6 @@ def main() -> None:
     parser.add_argument("--verdicts", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--skip-load", action="store_true", help="reuse the data of a previous run")
-    parser.add_argument("--near-rounds", type=int, default=20,
-                        help="rounds timed again with the near search (--rounds are timed with exact matching only)")
     args = parser.parse_args()
     if not args.skip_load:
         started = time.perf_counter()
@@ -307,19 +325,17 @@ def main() -> None:
         print(f"loaded {args.verdicts:,} claims with verdicts in {time.perf_counter() - started:.0f} s")
     else:
         vacuum(args.url)  # the rows an earlier run rolled back
-    near_types = memory.NEAR_TYPES
-    for label, rounds, types in (("exact only", args.rounds, frozenset()),
-                                 ("exact and near", args.near_rounds, near_types)):
-        memory.NEAR_TYPES = types  # store_matches looks for near matches of these types only
-        took, waited, (planted, found) = time_rounds(args.url, args.verdicts, rounds)
-        for what, values in ((f"remember_claims, {label}", took), ("  of which waiting on the database", waited)):
-            values.sort()
-            p99 = values[min(len(values) - 1, round(0.99 * len(values)) - 1)]
-            print(f"{what}, 30 claims vs {args.verdicts:,} verdicts, {len(values)} rounds: "
-                  f"p50 {statistics.median(values):.2f} ms, p99 {p99:.2f} ms, max {values[-1]:.2f} ms")
-        if types:
-            print(f"near matches found for claims made from a stored one: {found} of {planted}")
-        print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    timings = time_rounds(args.url, args.verdicts, args.rounds)
+    for what, values in (("added to the extraction (exact matches, the near job queued)", timings.extraction),
+                         ("  of which waiting on the database", timings.extraction_db),
+                         ("the near job (its own unit of work)", timings.near),
+                         ("  of which waiting on the database", timings.near_db)):
+        values.sort()
+        p99 = values[min(len(values) - 1, round(0.99 * len(values)) - 1)]
+        print(f"{what}, 30 claims vs {args.verdicts:,} verdicts, {len(values)} rounds: "
+              f"p50 {statistics.median(values):.2f} ms, p99 {p99:.2f} ms, max {values[-1]:.2f} ms")
+    print(f"near matches found for claims made from a stored one: {timings.found} of {timings.planted}")
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(explain(args.url, args.verdicts))
 
 

@@ -27,7 +27,7 @@ MAX_CHILD_MEMORY_KB = 800 * 1024
 EXTRACT_TASK = "factdesk.extract_revision"
 
 TASK_MODULES = ["factdesk.tasks.extraction", "factdesk.tasks.maintenance", "factdesk.tasks.notify",
-                "factdesk.tasks.inbox", "factdesk.tasks.publications"]
+                "factdesk.tasks.inbox", "factdesk.tasks.publications", "factdesk.tasks.memory"]
 
 
 def create_celery(settings: Settings) -> Celery:

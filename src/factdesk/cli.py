@@ -72,23 +72,23 @@ def memory_rebuild(batch: int, restart: bool) -> None:
     rules; a changed shelf life needs none). Resumable: each batch commits and is checkpointed, and a run
     interrupted goes on from its checkpoint when started again."""
     from .runtime import Runtime
-    from .services.memory import claims_to_rebuild, rebuild_batch
+    from .services.memory_rebuild import claims_to_rebuild, rebuild_batch
 
     settings = _settings()
     settings.ensure_data_dir()
     checkpoint = settings.data_dir / "memory-rebuild.checkpoint"
     after = 0 if restart or not checkpoint.exists() else int(checkpoint.read_text().strip() or 0)
     sessions = Runtime(settings).sessions
-    total, claims, matches = claims_to_rebuild(sessions, after), 0, 0
+    total, claims, exact, near = claims_to_rebuild(sessions, after), 0, 0, 0
     if after:
         click.echo(f"resuming after claim {after}")
     with click.progressbar(length=total, label="matching claims", file=sys.stderr) as bar:
         while (done := rebuild_batch(sessions, after, batch)) is not None:
-            after, claims, matches = done.last_id, claims + done.claims, matches + done.matches
+            after, claims, exact, near = done.last_id, claims + done.claims, exact + done.exact, near + done.near
             checkpoint.write_text(str(after))
             bar.update(done.claims)
     checkpoint.unlink(missing_ok=True)
-    click.echo(f"{claims} claims matched again: {matches} exact matches")
+    click.echo(f"{claims} claims matched again: {exact} exact matches, {near} near matches")
 
 
 # --- users and tokens ---------------------------------------------------------------------------

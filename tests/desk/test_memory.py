@@ -18,10 +18,11 @@ from factdesk.domain.memory import similarity
 from factdesk.extraction import Claim as FoundClaim
 from factdesk.extraction import Extraction
 from factdesk.extraction.fingerprint import fingerprint
-from factdesk.models import AuditEvent, CheckedName, Claim, ClaimMatch, Verdict, utcnow
+from factdesk.models import AuditEvent, CheckedName, Claim, ClaimMatch, OutboxJob, Verdict, utcnow
 from factdesk.services.drafts import Submission, get_draft, submit_draft
 from factdesk.services.extraction import store_claims
-from factdesk.services.memory import rebuild_batch
+from factdesk.services.memory_rebuild import rebuild_batch
+from factdesk.services.near_matches import NEAR_TASK, search_revision
 
 from .conftest import verdict_body
 
@@ -40,8 +41,10 @@ MONEY_CHANGED = ("money", {"amount": 15e9, "currency": "USD", "scale": "billion"
 Found = tuple[str, dict[str, Any], str, str]
 
 
-def store(sessions, author, name: str, found: list[Found], desk: str | None = "politics") -> tuple[int, list[int]]:  # type: ignore[no-untyped-def]
-    """A draft whose text is the claims' sentences, with those claims stored as a worker stores them."""
+def store(sessions, author, name: str, found: list[Found], desk: str | None = "politics", *,  # type: ignore[no-untyped-def]
+          near: bool = True) -> tuple[int, list[int]]:
+    """A draft whose text is the claims' sentences, with those claims stored as a worker stores them, and unless
+    `near` is False, the near search it queues run as a worker runs it."""
     body = " ".join(sentence for *_, sentence in found)
     draft_id = submit_draft(sessions, author, Submission(body=body, desk=desk, external_id=name)).draft.id
     revision = get_draft(sessions, draft_id).current_revision
@@ -55,7 +58,17 @@ def store(sessions, author, name: str, found: list[Found], desk: str | None = "p
     with unit_of_work(sessions) as s:
         assert store_claims(s, revision.id, Extraction(text=revision.text, claims=claims)) == "stored"
         ids = list(s.scalars(select(Claim.id).where(Claim.revision_id == revision.id).order_by(Claim.start)))
+    if near:
+        run_near_jobs(sessions)
     return draft_id, ids
+
+
+def run_near_jobs(sessions) -> list[str]:  # type: ignore[no-untyped-def]
+    """Run the pending near-search jobs, as a worker does once they are sent."""
+    with unit_of_work(sessions) as s:
+        revisions = [job.args[0] for job in s.scalars(select(OutboxJob).where(
+            OutboxJob.task == NEAR_TASK, OutboxJob.status == "pending").order_by(OutboxJob.id))]
+    return [search_revision(sessions, revision_id) for revision_id in revisions]
 
 
 def rate(client, headers, claim_id: int, rating: str = "accurate", **extra: object) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -274,7 +287,7 @@ def test_factdesk_memory_rebuild_shows_progress_and_resumes_from_its_checkpoint(
     assert "resuming after claim" in run.output and "3 claims matched again: 2 exact matches" in run.output
     assert _matches(sessions) == stored and not checkpoint.exists()
     again = CliRunner().invoke(main, ["memory", "rebuild"])
-    assert again.exit_code == 0 and "5 claims matched again: 2 exact matches" in again.output
+    assert again.exit_code == 0 and "5 claims matched again: 2 exact matches, 0 near matches" in again.output
 
 
 LECUN = ["Meta", "Yann LeCun"]
@@ -359,6 +372,52 @@ def test_a_rebuild_enters_checked_claims_by_name_for_near_matches(client, desk, 
     while (done := rebuild_batch(sessions, after)) is not None:
         after = done.last_id
     assert _matches(sessions) == {(quit_, left, verdict["id"])}
+
+
+def _near_rows(sessions, claim_id: int) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
+    with unit_of_work(sessions) as s:
+        return [tuple(r) for r in s.execute(select(ClaimMatch.kind, ClaimMatch.earlier_claim_id)
+                                            .where(ClaimMatch.claim_id == claim_id))]  # type: ignore[misc]
+
+
+def test_near_matches_come_from_a_job_queued_with_the_claims_and_a_second_run_adds_none(
+        client, desk, sessions) -> None:
+    """The near search runs once the claims are stored, as a job of its own: the claims are listed at once, their
+    near matches once the job has run, and a second delivery of the job stores nothing twice."""
+    _, (left,) = store(sessions, desk.rita, "first", [("fact", {"entities": LECUN}, LEFT, LEFT)])
+    rate(client, desk.eddy_h, left)
+    second, (quit_,) = store(sessions, desk.rita, "second", [("fact", {"entities": LECUN}, QUIT, QUIT)], near=False)
+    assert claims_of(client, desk.cara_h, second)[0]["matches"] == []
+    with unit_of_work(sessions) as s:
+        [job] = s.scalars(select(OutboxJob).where(OutboxJob.task == NEAR_TASK, OutboxJob.status == "pending"))
+        assert job.args == [get_draft(sessions, second).current_revision.id] and job.draft_id == second
+    assert run_near_jobs(sessions) == ["matched"]
+    assert _near_rows(sessions, quit_) == [("near", left)]
+    assert run_near_jobs(sessions) == []  # the job is done
+    assert search_revision(sessions, job.args[0]) == "matched"  # delivered a second time all the same
+    assert _near_rows(sessions, quit_) == [("near", left)]
+
+
+def test_a_near_search_for_a_revision_no_longer_current_stores_nothing(client, desk, sessions) -> None:
+    _, (left,) = store(sessions, desk.rita, "first", [("fact", {"entities": LECUN}, LEFT, LEFT)])
+    rate(client, desk.eddy_h, left)
+    _, (quit_,) = store(sessions, desk.rita, "second", [("fact", {"entities": LECUN}, QUIT, QUIT)], near=False)
+    submit_draft(sessions, desk.rita, Submission(body=QUIT + " Edited.", desk="politics", external_id="second"))
+    assert run_near_jobs(sessions) == ["superseded"]
+    assert _near_rows(sessions, quit_) == []
+
+
+def test_a_claim_given_an_exact_match_before_its_near_search_keeps_only_that(client, desk, sessions) -> None:
+    """A verdict recorded between a revision's storing and its near search gives a waiting claim an exact match
+    (services.memory.match_waiting); the near search then leaves that claim alone."""
+    _, (left,) = store(sessions, desk.rita, "first", [("fact", {"entities": LECUN}, LEFT, LEFT)])
+    rate(client, desk.eddy_h, left)
+    _, (quit_,) = store(sessions, desk.rita, "second", [("fact", {"entities": LECUN}, QUIT, QUIT)], near=False)
+    _, (same,) = store(sessions, desk.rita, "third", [("fact", {"entities": LECUN}, QUIT, QUIT)], near=False)
+    rate(client, desk.eddy_h, same)
+    assert run_near_jobs(sessions) == ["matched", "matched"]
+    assert _near_rows(sessions, quit_) == [("exact", same)]
+    assert _near_rows(sessions, same) == [("near", left)]
 
 
 @pytest.mark.parametrize(("a", "b"), [(LEFT, QUIT), (LEFT, PRAISED), ("Scale AI's $14bn", "$14 billion, Scale AI"),

@@ -15,7 +15,7 @@ from ..domain.actors import SYSTEM
 from ..domain.states import ClaimStatus, status_once_extracted
 from ..extraction import Extraction, extract
 from ..models import Claim, Draft, Revision, utcnow
-from . import audit, memory, outbox
+from . import audit, memory, near_matches, outbox
 from .carryover import carry_over_claims
 from .revisions import EXTRACT_TASK
 
@@ -117,9 +117,11 @@ def store_claims(session: Session, revision_id: int, result: Extraction) -> str:
     session.flush()
     # Unchanged claims keep their verdicts, changed ones reopen, removed ones retire (services.carryover).
     carried = carry_over_claims(session, revision, claims)
-    # Earlier verdicts that fit these claims, shown beside them (services.memory): stored with the claims, so a
-    # claim is never listed without its matches and a rerun of the job, finding the claims stored, adds none.
-    matched = memory.remember_claims(session, claims, new=True)
+    # Earlier verdicts that fit these claims, shown beside them (services.memory): exact matches are stored with
+    # the claims, so a claim is never listed without them and a rerun of the job, finding the claims stored, adds
+    # none; the near search, the costly part, is queued to run once they are committed (services.near_matches).
+    remembered = memory.remember_claims(session, claims, new=True)
+    near_matches.queue_search(session, revision, remembered.unmatched)
     if draft.current_revision_id == revision.id:
         before = draft.status
         draft.status = status_once_extracted(draft.status, [c.status for c in claims])
@@ -127,6 +129,6 @@ def store_claims(session: Session, revision_id: int, result: Extraction) -> str:
             session, SYSTEM, "revision.extracted", draft_id=draft.id, revision_id=revision.id,
             before={"status": before}, after={"status": draft.status, "claims": len(claims),
                                               "carried": carried.carried, "changed": carried.changed,
-                                              "removed": carried.removed, "matched": matched},
+                                              "removed": carried.removed, "matched": remembered.exact},
         )
     return "stored"

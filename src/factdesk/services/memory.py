@@ -1,20 +1,21 @@
 """The fact memory: what the desk checked before, matched to each newly stored claim, shown and never applied.
 
 When a revision's claims are stored (services.extraction.store_claims, in the same unit of work: a claim is
-never in the queue without its matches, and a rerun of the job stores nothing twice because the claims are
+never in the queue without its exact matches, and a rerun of the job stores nothing twice because the claims are
 stored once), each claim gets a match key (domain.memory's values for its type, folded) and a `ClaimMatch` row
 for every earlier claim with the same key that has a verdict: one per draft (its newest such claim), from other
 drafts and from this draft's earlier revisions. The same claim continuing in the next revision of its own draft
-(same fingerprint) is services.carryover's business, and not matched here.
+(same fingerprint) is services.carryover's business, and not matched here. A fact, attribution or quote with no
+exact match is left to the near search (services.near_matches), which runs as a job of its own once the claims
+are stored: a similarity search costs more than the rest of the matching together, and must not hold up the
+claims reaching the queue.
 
 A verdict recorded later reaches the claims already stored (`match_waiting`, called by services.verdicts in the
 verdict's unit of work): two drafts in review at once, the second extracted before anyone checked the first's
 claim, would otherwise be checked twice. Every claim with the same key still waiting for a verdict of its own, in
 other drafts and in this draft's later revisions, gets the exact match the claim would have had, had it been
 stored after the verdict. Near matches arrive only when a claim is stored: finding them the other way round
-would run a similarity search over every waiting claim of the type on each verdict. A claim's near matches are
-looked for among the checked claims that name something its sentence names (`index_checked` enters a claim
-under its names when a verdict is recorded on it).
+would run a similarity search over every waiting claim of the type on each verdict.
 
 A match points at the earlier claim's latest verdict and follows it when a checker supersedes it
 (`follow_superseded`, called by services.verdicts). Whether it is fresh is decided when it is read, from the
@@ -26,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,32 +52,23 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
-from ..db import Sessions, unit_of_work
 from ..domain.actors import Actor
 from ..domain.memory import (
     DEFAULT_SHELF_LIFE_DAYS,
     MATCH_FIELDS,
-    NEAR_THRESHOLD,
     NEAR_TYPES,
     SHOWN_MATCHES,
     MatchKind,
     fresh_until,
     match_values,
     may_see_match,
-    name_key_weight,
-    name_keys,
-    shared_share,
-    shares_a_name,
-    trigrams,
 )
 from ..domain.memory import shelf_life as shelf_life_of
 from ..domain.states import ClaimStatus
 from ..extraction.fingerprint import canonical_wording
-from ..models import CheckedName, Claim, ClaimMatch, Draft, Verdict, utcnow
+from ..models import Claim, ClaimMatch, Draft, Verdict, utcnow
 from .errors import Conflict, Invalid
 from .read_models import MatchView, newest_verdict_ids, user_names
 
@@ -117,7 +108,7 @@ def set_match_keys(claims: Iterable[Claim]) -> None:
 
 
 @dataclass(frozen=True)
-class _Earlier:
+class Earlier:
     claim_id: int
     draft_id: int
     fingerprint: str
@@ -125,8 +116,15 @@ class _Earlier:
     root_id: int  # the verdict first checked: itself, or the one a reuse copied
 
 
-def remember_claims(session: Session, claims: Sequence[Claim], *, new: bool = False) -> int:
-    """Set the match keys of `claims` (flushed) and store their exact matches; returns how many.
+@dataclass(frozen=True)
+class Remembered:
+    exact: int  # exact matches stored
+    # the claims of a near-matched type left without an exact match: the near search's work
+    unmatched: list[Claim]
+
+
+def remember_claims(session: Session, claims: Sequence[Claim], *, new: bool = False) -> Remembered:
+    """Set the match keys of `claims` (flushed) and store their exact matches.
 
     Replaces the exact matches the claims had, so it is safe to repeat (`factdesk memory rebuild` does);
     `new` claims, just stored, have none to replace. Only claims stored before a claim (a lower id) are its
@@ -136,11 +134,11 @@ def remember_claims(session: Session, claims: Sequence[Claim], *, new: bool = Fa
     return store_matches(session, claims, new=new)
 
 
-def store_matches(session: Session, claims: Sequence[Claim], *, new: bool = False) -> int:
-    """Store the exact matches of `claims` (flushed, their match keys set), replacing those they had unless
-    they are `new`; a fact, attribution or quote with no exact match gets its near ones."""
+def store_matches(session: Session, claims: Sequence[Claim], *, new: bool = False) -> Remembered:
+    """Store the exact matches of `claims` (flushed, their match keys set), replacing the matches they had
+    unless they are `new`."""
     if not claims:
-        return 0
+        return Remembered(0, [])
     if not new:
         session.execute(delete(ClaimMatch).where(ClaimMatch.claim_id.in_([c.id for c in claims])))
     earlier = _earlier_by_key(session, {c.match_key for c in claims if c.match_key}, max(c.id for c in claims))
@@ -156,12 +154,8 @@ def store_matches(session: Session, claims: Sequence[Claim], *, new: bool = Fals
                          "kind": MatchKind.EXACT.value, "similarity": 1.0, "created_at": now})
         if not kept and claim.type in NEAR_TYPES:
             unmatched.append(claim)
-    for claim_id, near in _near(session, unmatched).items():
-        for e, score in near:
-            rows.append({"claim_id": claim_id, "earlier_claim_id": e.claim_id, "verdict_id": e.verdict_id,
-                         "kind": MatchKind.NEAR.value, "similarity": round(score, 3), "created_at": now})
-    _insert_matches(session, rows)
-    return len(rows)
+    insert_matches(session, rows)
+    return Remembered(len(rows), unmatched)
 
 
 _MATCHES: Table = ClaimMatch.__table__  # type: ignore[assignment]
@@ -169,13 +163,13 @@ _MATCH_COLUMNS = {"claim_id": Integer, "earlier_claim_id": Integer, "verdict_id"
                   "similarity": Float}
 
 
-def _insert_matches(session: Session, rows: list[dict[str, Any]]) -> None:
+def insert_matches(session: Session, rows: list[dict[str, Any]]) -> None:
     """Plain rows, no ORM objects: a revision's matches are written, never read back in this unit of work. On
     PostgreSQL as one INSERT … SELECT from arrays, one statement text however many rows (prepared once; a
     multi-row VALUES list is a new text to parse and plan per number of rows)."""
     if not rows:
         return
-    if not _on_postgresql(session):
+    if not on_postgresql(session):
         session.execute(insert(ClaimMatch), rows)
         return
     names = list(_MATCH_COLUMNS)
@@ -190,155 +184,37 @@ def _insert_matches(session: Session, rows: list[dict[str, Any]]) -> None:
     )
 
 
-# A near match's candidates: the checked claims of the claim's type whose sentence names something the claim's
-# names (CheckedName rows, under each name and each pair of names), the newest NAME_WINDOW per name or pair, and
-# of those the NEAR_CANDIDATES found under the most of them, scored in Python. A lookup by name costs the same at
-# a million checked claims as at a thousand; a trigram index over the claims' words (pg_trgm, until migration
-# 0013) cost half a second per claim at a million, its everyday trigrams' posting lists being as long as the
-# table (BENCHMARKS.md).
-NAME_WINDOW = 30
-NEAR_CANDIDATES = 20
-_CANDIDATE_COLUMNS = (Claim.id, Claim.draft_id, Claim.revision_id, Claim.fingerprint, Claim.match_key, Claim.text,
-                      Claim.sentence, Claim.normalized)
-
-
-def index_checked(session: Session, claims: Sequence[Claim]) -> None:
-    """Enter `claims`, each with a verdict recorded on it (not carried over), under the named words of their
-    sentences, where later claims look for near matches. Safe to repeat (a second verdict on a claim)."""
-    rows = [{"type": c.type, "name": name, "claim_id": c.id}
-            for c in claims if c.type in NEAR_TYPES for name in name_keys(c.sentence)]
-    if rows:
-        session.execute((pg_insert if _on_postgresql(session) else sqlite_insert)(CheckedName)
-                        .on_conflict_do_nothing(), rows)
-
-
-def _near(session: Session, claims: Sequence[Claim]) -> dict[int, list[tuple[_Earlier, float]]]:
-    """Each claim's near matches, the best per draft: an earlier claim of the same type whose words are similar
-    (NEAR_THRESHOLD, pg_trgm's measure), whose sentence names something the claim's does and whose compared
-    values do not contradict it, with a verdict recorded on it. Three queries for the whole revision: the
-    candidates by name, their words, their latest verdicts."""
-    candidates = _named_candidates(session, claims)
-    if not candidates:
-        return {}
-    details = {row.id: row for row in session.execute(
-        select(*_CANDIDATE_COLUMNS).where(_among(session, Claim.id, {i for ids in candidates.values() for i in ids})))}
-    similar: dict[int, list[tuple[Any, float]]] = {}
-    grams: dict[int, set[str]] = {}  # a candidate of several claims (they name the same people) is read once
-    for claim in claims:
-        words = trigrams(claim.text)
-        for row in (details[i] for i in candidates.get(claim.id, ()) if i in details):
-            if row.revision_id == claim.revision_id or row.match_key == claim.match_key \
-                    or (row.draft_id == claim.draft_id and row.fingerprint == claim.fingerprint):
-                continue
-            if row.id not in grams:
-                grams[row.id] = trigrams(row.text)
-            score = shared_share(words, grams[row.id])
-            if score >= NEAR_THRESHOLD and shares_a_name(row.sentence, claim.sentence) \
-                    and not contradicts(claim.type, row.normalized or {}, claim.normalized or {}):
-                similar.setdefault(claim.id, []).append((row, score))
-    checks = _latest_checks(session, sorted({row.id for found in similar.values() for row, _ in found}))
-    return {claim_id: best for claim_id, found in similar.items() if (best := _best_per_draft(found, checks))}
-
-
-def _named_candidates(session: Session, claims: Sequence[Claim]) -> dict[int, list[int]]:
-    """Each claim's candidates' ids: of the newest NAME_WINDOW earlier checked claims of its type under each
-    of its names and pairs, those naming the most of what it names (a pair found counts two names, a name one;
-    then the newest), at most NEAR_CANDIDATES, best first."""
-    probes = [(c.id, c.type, key, name_key_weight(key)) for c in claims for key in name_keys(c.sentence)]
-    if not probes:
-        return {}
-    if _on_postgresql(session):
-        return _ranked_in_one_statement(session, probes)
-    # SQLite has no LATERAL: a query per name, in-process, one statement run on the connection (an ORM query
-    # each cost ten times the lookup).
-    connection = session.connection()
-    shared: dict[int, Counter[int]] = {}
-    for claim_id, type_, name, weight in probes:
-        for checked in connection.execute(_NAME_WINDOW, {"type": type_, "name": name, "below": claim_id}).scalars():
-            shared.setdefault(claim_id, Counter())[checked] += weight
-    return {claim_id: [i for i, _ in sorted(counts.items(), key=lambda x: (-x[1], -x[0]))[:NEAR_CANDIDATES]]
-            for claim_id, counts in shared.items()}
-
-
-_NAME_WINDOW = select(CheckedName.claim_id) \
-    .where(CheckedName.type == bindparam("type"), CheckedName.name == bindparam("name"),
-           CheckedName.claim_id < bindparam("below")) \
-    .order_by(CheckedName.claim_id.desc()).limit(NAME_WINDOW)
-
-
-def _ranked_in_one_statement(session: Session, probes: list[tuple[int, str, str, int]]) -> dict[int, list[int]]:
-    """_named_candidates on PostgreSQL: a LATERAL index range scan per (claim, name), counted and ranked by the
-    database, so that only each claim's best come back, not every name's window. The probes go in as
-    arrays: one statement text whatever their number, compiled once (a VALUES list of them was
-    compiled anew for every revision, a third of the lookup's time)."""
-    probe = func.unnest(bindparam("claim_ids", type_=ARRAY(Integer)), bindparam("types", type_=ARRAY(String)),
-                        bindparam("names", type_=ARRAY(String)), bindparam("weights", type_=ARRAY(Integer))) \
-        .table_valued(column("claim_id", Integer), column("type", String), column("name", String),
-                      column("weight", Integer)) \
-        .render_derived(name="probe")
-    window = select(CheckedName.claim_id) \
-        .where(CheckedName.type == probe.c.type, CheckedName.name == probe.c.name,
-               CheckedName.claim_id < probe.c.claim_id) \
-        .order_by(CheckedName.claim_id.desc()).limit(NAME_WINDOW).lateral("window")
-    pairs = select(probe.c.claim_id.label("probe_id"), window.c.claim_id.label("checked"),
-                   func.sum(probe.c.weight).label("shared")) \
-        .select_from(probe).join(window, true()).group_by(probe.c.claim_id, window.c.claim_id).subquery()
-    rank = func.row_number().over(partition_by=pairs.c.probe_id,
-                                  order_by=(pairs.c.shared.desc(), pairs.c.checked.desc()))
-    ranked = select(pairs.c.probe_id, pairs.c.checked, rank.label("rank")).subquery()
-    found: dict[int, list[int]] = {}
-    claim_ids, types, names, weights = (list(column_) for column_ in zip(*probes, strict=True))
-    for probe_id, checked in session.execute(select(ranked.c.probe_id, ranked.c.checked)
-                                             .where(ranked.c.rank <= NEAR_CANDIDATES).order_by(ranked.c.rank),
-                                             {"claim_ids": claim_ids, "types": types, "names": names,
-                                              "weights": weights}):
-        found.setdefault(probe_id, []).append(checked)
-    return found
-
-
-def _on_postgresql(session: Session) -> bool:
+def on_postgresql(session: Session) -> bool:
     return bool(session.get_bind().dialect.name == "postgresql")
 
 
-def _among(session: Session, column: Any, values_: Iterable[Any]) -> ColumnElement[bool]:
+def among(session: Session, column: Any, values_: Iterable[Any]) -> ColumnElement[bool]:
     """`column IN values_`; on PostgreSQL `column = ANY(:array)`, one statement text however many values, which
     psycopg prepares and PostgreSQL plans once (an IN list is a new text, parsed and planned anew, per length)."""
     listed = list(values_)
-    if _on_postgresql(session):
+    if on_postgresql(session):
         return column == any_(bindparam(None, listed, type_=ARRAY(column.type), unique=True))
     return column.in_(listed)
 
 
 @dataclass(frozen=True)
-class _Check:
+class Check:
     verdict_id: int
     carried: bool
     root_id: int
 
 
-def _latest_checks(session: Session, claim_ids: Sequence[int]) -> dict[int, _Check]:
+def latest_checks(session: Session, claim_ids: Sequence[int]) -> dict[int, Check]:
     """Each claim's latest verdict, as a match needs it (read_models.latest_verdicts without loading whole
     verdicts)."""
-    checks: dict[int, _Check] = {}
+    checks: dict[int, Check] = {}
     for i in range(0, len(claim_ids), _KEY_BATCH):  # a parameter list has a size limit
-        newest = newest_verdict_ids(_among(session, Verdict.claim_id, claim_ids[i : i + _KEY_BATCH]))
+        newest = newest_verdict_ids(among(session, Verdict.claim_id, claim_ids[i : i + _KEY_BATCH]))
         for claim_id, verdict_id, carried_from, reuse_of in session.execute(
                 select(Verdict.claim_id, Verdict.id, Verdict.carried_from_id, Verdict.reuse_of_id)
                 .where(Verdict.id.in_(newest))):
-            checks[claim_id] = _Check(verdict_id, carried_from is not None, reuse_of or verdict_id)
+            checks[claim_id] = Check(verdict_id, carried_from is not None, reuse_of or verdict_id)
     return checks
-
-
-def _best_per_draft(found: list[tuple[Any, float]], checks: Mapping[int, _Check]) -> list[tuple[_Earlier, float]]:
-    """The most similar checked claim of each draft (the newest of equals), best first, at most SHOWN_MATCHES."""
-    best: dict[int, tuple[_Earlier, float]] = {}
-    for row, score in sorted(found, key=lambda x: (-x[1], -x[0].id)):
-        check = checks.get(row.id)
-        if check is None or check.carried or row.draft_id in best:
-            continue
-        best[row.draft_id] = (_Earlier(row.id, row.draft_id, row.fingerprint, check.verdict_id, check.root_id),
-                              score)
-    return list(best.values())[:SHOWN_MATCHES]
 
 
 def contradicts(claim_type: str, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -348,36 +224,36 @@ def contradicts(claim_type: str, a: Mapping[str, Any], b: Mapping[str, Any]) -> 
     return any(n in a and n in b and _fold(a[n]) != _fold(b[n]) for n in names)
 
 
-def _earlier_by_key(session: Session, keys: set[str], below: int) -> dict[str, list[_Earlier]]:
+def _earlier_by_key(session: Session, keys: set[str], below: int) -> dict[str, list[Earlier]]:
     """Claims with one of `keys` and an id below `below` whose latest verdict was recorded on them (not
     carried from an earlier revision: the claim it was recorded on is the one matched), by key. Two plain
     queries (the claims by the key index, then their latest verdicts as everywhere else): a join of both
     cost PostgreSQL more to plan than to run."""
-    found: dict[str, list[_Earlier]] = {}
+    found: dict[str, list[Earlier]] = {}
     ordered = sorted(keys)
     for i in range(0, len(ordered), _KEY_BATCH):
         rows = session.execute(
             select(Claim.id, Claim.draft_id, Claim.fingerprint, Claim.match_key)
-            .where(_among(session, Claim.match_key, ordered[i : i + _KEY_BATCH]), Claim.id < below)
+            .where(among(session, Claim.match_key, ordered[i : i + _KEY_BATCH]), Claim.id < below)
         ).all()
-        checks = _latest_checks(session, [r.id for r in rows])
+        checks = latest_checks(session, [r.id for r in rows])
         for claim_id, draft_id, fingerprint, key in rows:
             check = checks.get(claim_id)
             if check is None or check.carried:
                 continue
             found.setdefault(str(key), []).append(
-                _Earlier(claim_id, draft_id, fingerprint, check.verdict_id, check.root_id))
+                Earlier(claim_id, draft_id, fingerprint, check.verdict_id, check.root_id))
     return found
 
 
-def _newest_per_draft(found: list[_Earlier]) -> list[_Earlier]:
+def _newest_per_draft(found: list[Earlier]) -> list[Earlier]:
     """Each draft's newest claim (its latest state of the claim), newest drafts' first; of the claims whose
     verdicts are reuses of one check, only the first checked (one check is one match, however often reused)."""
-    newest: dict[int, _Earlier] = {}
+    newest: dict[int, Earlier] = {}
     for e in found:
         if e.draft_id not in newest or e.claim_id > newest[e.draft_id].claim_id:
             newest[e.draft_id] = e
-    by_check: dict[int, _Earlier] = {}
+    by_check: dict[int, Earlier] = {}
     for e in newest.values():
         kept = by_check.get(e.root_id)
         first_checked = e.verdict_id == e.root_id
@@ -459,7 +335,7 @@ def match_waiting(session: Session, claim: Claim, verdict: Verdict) -> int:
     if replaced:
         session.execute(delete(ClaimMatch).where(ClaimMatch.id.in_(replaced))
                         .execution_options(synchronize_session=False))
-    _insert_matches(session, rows)
+    insert_matches(session, rows)
     return len(rows)
 
 
@@ -596,32 +472,3 @@ def reusable_verdict(
             details={"reason": "stale_match", "claim_id": claim.id, "fresh_until": until.isoformat()},
         )
     return verdict
-
-
-@dataclass(frozen=True)
-class RebuiltBatch:
-    last_id: int  # the highest claim id done: the next batch starts after it
-    claims: int
-    matches: int
-
-
-def claims_to_rebuild(sessions: Sessions, after_id: int = 0) -> int:
-    """How many stored claims have an id above `after_id` (what a rebuild from there goes through)."""
-    with unit_of_work(sessions) as session:
-        return int(session.scalar(select(func.count()).select_from(Claim).where(Claim.id > after_id)) or 0)
-
-
-def rebuild_batch(sessions: Sessions, after_id: int, size: int = 1000) -> RebuiltBatch | None:
-    """Recompute the match keys and exact matches of the `size` claims after `after_id` (by id), in one unit
-    of work; None when none is left. Safe to repeat: a batch replaces the matches it had (`factdesk memory
-    rebuild` runs these in turn after an upgrade or a change to the matching rules). Run in id order from the
-    first claim (or from where such a run stopped): a claim's earlier claims get their keys in earlier batches."""
-    with unit_of_work(sessions) as session:
-        claims = list(session.scalars(select(Claim).where(Claim.id > after_id).order_by(Claim.id).limit(size)))
-        if not claims:
-            return None
-        checked = set(session.scalars(select(Verdict.claim_id).where(
-            Verdict.claim_id.in_([c.id for c in claims]), Verdict.carried_from_id.is_(None))))
-        index_checked(session, [c for c in claims if c.id in checked])
-        matches = remember_claims(session, claims)
-        return RebuiltBatch(claims[-1].id, len(claims), matches)

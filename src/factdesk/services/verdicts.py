@@ -15,7 +15,7 @@ from ..domain.desk import ClaimAction
 from ..domain.ratings import Rating, blocks, needs_source
 from ..domain.states import status_after_verdict
 from ..models import Claim, Verdict, utcnow
-from . import audit, memory, notifications
+from . import audit, memory, near_matches, notifications
 from .approvals import gate_detail, gate_for_current
 from .claims_access import decide_on_claim, lease_state, lock_claim
 from .errors import Invalid
@@ -123,7 +123,7 @@ def record_verdict(
         )
         memory.follow_superseded(session, previous, verdict)
         memory.match_waiting(session, claim, verdict)
-        memory.index_checked(session, [claim])
+        near_matches.index_checked(session, [claim])
 
         gate_open = gate_for_current(session, draft).publishable
         statuses = list(session.scalars(select(Claim.status).where(Claim.revision_id == draft.current_revision_id)))
