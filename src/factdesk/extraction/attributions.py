@@ -161,6 +161,8 @@ def find_attributions(sc: SentenceContext) -> list[Finding]:
     out: list[Finding] = []
     quoted = [(qs, qe) for qs, qe in sc.quoted if qs < sc.end and sc.start < qe]  # this sentence's only
     for tok in sc.sent:
+        if tok.pos_ != "VERB" and tok.lower_ not in _CUE_WORDS:
+            continue  # most words: none of the readers below reads them
         if quoted and any(qs <= tok.idx < qe for qs, qe in quoted):
             continue  # a cue inside quotation marks is the quoted speaker's own words
         finding = (
@@ -390,6 +392,9 @@ def _a_statement(clause: Any) -> bool:
 
 # Every word _credit_verb can read as a credit (is_speech_verb reads SPEECH_VERBS).
 _CREDIT_WORDS = SPEECH_VERBS | _FINDING_VERBS | _ISSUE_VERBS | STANCE_VERBS
+# Every word other than a verb that find_attributions' readers start from: "according to", "gave rise to", "in
+# a poll", "by one estimate", a stance noun, a judged participle (the parser may tag any of them otherwise).
+_CUE_WORDS = frozenset({"according", "rise", "in", "by"}) | _CREDIT_WORDS | _STANCE_NOUNS | _JUDGED
 
 
 def _holder(tok: Any) -> Any | None:

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from . import figures
+from . import figures, scanner
 from .claims import Finding
 from .context import Context, SentenceContext
 from .structure import MONTH_NAME, MONTHS
@@ -33,6 +33,15 @@ _DATE = re.compile(
     r"(?:earlier|later)\sthis\s(?:week|month|year)|this\s(?:week|month|year)|"
     r"(?:last|next|past)\s(?:week|month|year)|(?:a|one)\syear\sago|"
     r"(?:the\s)?(?:first|second)\shalf\sof\s(?:this|last)\syear)\b)",
+    re.I,
+)
+# Where a match of _DATE can begin (see scanner.finditer): a digit or an apostrophe (a year, a day, a decade),
+# a month's name, which mid-word too ("Bajan 5" reads "jan 5"), or the first word of a weekday or of a
+# relative date. Keep it in step with _DATE's alternatives: a branch that begins otherwise is never tried.
+_DATE_STARTS = re.compile(
+    r"[\d'’]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+    r"|\b(?:mon|tue|wed|thu|fri|sat|sun|the\s|day|yesterday|today|tonight|tomorrow|just|only|on\s|earlier|later"
+    r"|this|last|next|past|a\s|one\s|first|second)",
     re.I,
 )
 _NAME_AFTER = re.compile(r"\s[A-Z][a-z]")
@@ -260,7 +269,7 @@ def find_dates(sc: SentenceContext) -> list[Finding]:
     text = sc.text
     future = bool(_FUTURE.search(text))
     out: list[Finding] = []
-    for m in _DATE.finditer(text):
+    for m in scanner.finditer(_DATE, _DATE_STARTS, text):
         if _not_a_date(sc, m):
             continue
         resolved = _resolve(m, sc.ctx, future)

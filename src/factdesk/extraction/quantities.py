@@ -6,14 +6,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import figures
+from . import figures, scanner
 from .claims import Finding
 from .context import SentenceContext
-from .numbers import DIGITS, FRACTIONS, NUMBER_WORDS, ORDINALS, parse_number, tidy
+from .numbers import DIGITS, FRACTIONS, NUMBER_WORD, NUMBER_WORDS, ORDINALS, parse_number, tidy
 
-_ORDINAL = (
-    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,3}(?:st|nd|rd|th))"
-)
+_ORDINAL_WORD = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)"
+_ORDINAL = rf"(?:{_ORDINAL_WORD}|\d{{1,3}}(?:st|nd|rd|th))"
 # Ordinals are ranks only before these nouns; "the first vaccine" or "a third president" rank nothing.
 _RANK_NOUNS = (
     r"(?:place|places|term|terms|spot|position|seed|round|consecutive|straight|finish|birthday|anniversary"
@@ -45,6 +44,14 @@ _QTY = re.compile(
     rf"|(?P<dur>\b(?:a|one)\s(?P<durword>decade|century|dozen|fortnight)\b|\b(?P<durword2>twice|thrice)\b)"
     rf"|(?P<num>(?<![\w.,/$€£¥#:-])(?:{DIGITS}|(?i:{NUMBER_WORDS}))(?:\s(?:hundred|thousand|million|billion|trillion)\b)?(?![\w/]|[.,:]\d))"
     rf"(?:\s?(?P<pct>%|percent\b|per\scent\b|percentage\spoints?\b))?",
+    re.I,
+)
+# Where a match of _QTY can begin (see scanner.finditer): a digit, a number word, an ordinal, "half", "twice",
+# "thrice", or "a" before a fraction or a duration word, which mid-word too ("data half of" reads "a half").
+# Keep it in step with _QTY's alternatives: a branch that begins otherwise is never tried.
+_QTY_STARTS = re.compile(
+    rf"\d|a\s(?:half|third|quarter|fifth|tenth|decade|century|dozen|fortnight)"
+    rf"|\b(?:{NUMBER_WORD}|half\s|{_ORDINAL_WORD}|twice|thrice)",
     re.I,
 )
 _IRREGULAR = {
@@ -168,7 +175,7 @@ def find_quantities(sc: SentenceContext) -> list[Finding]:
     off = sc.base + sc.start
     taken = [(f.start - off, f.end - off) for f in sc.found]
     out: list[Finding] = []
-    for m in _QTY.finditer(sc.text):
+    for m in scanner.finditer(_QTY, _QTY_STARTS, sc.text):
         s, e = m.start(), m.end()
         if any(ts < e and s < te for ts, te in taken):
             continue
