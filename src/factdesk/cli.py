@@ -69,26 +69,40 @@ def memory() -> None:
 @click.option("--restart", is_flag=True, help="Start from the first claim, not where an interrupted run stopped.")
 def memory_rebuild(batch: int, restart: bool) -> None:
     """Recompute the matches of every stored claim, in batches (after an upgrade, or a change to the matching
-    rules; a changed shelf life needs none). Resumable: each batch commits and is checkpointed, and a run
-    interrupted goes on from its checkpoint when started again."""
+    rules; a changed shelf life needs none), then give the claims still waiting the checks recorded after them.
+    Resumable: each batch commits and is checkpointed, and a run interrupted goes on from its checkpoint when
+    started again."""
     from .runtime import Runtime
-    from .services.memory_rebuild import claims_to_rebuild, rebuild_batch
+    from .services.memory_rebuild import claims_to_rebuild, rebuild_batch, recheck_batch
 
     settings = _settings()
     settings.ensure_data_dir()
     checkpoint = settings.data_dir / "memory-rebuild.checkpoint"
-    after = 0 if restart or not checkpoint.exists() else int(checkpoint.read_text().strip() or 0)
+    # "PASS ID": the pass and the last claim it finished; a bare id is a first-pass checkpoint of an older release.
+    saved = [] if restart or not checkpoint.exists() else checkpoint.read_text().split()
+    start_pass, after = (saved[0], int(saved[1])) if len(saved) == 2 else ("claims", int(saved[0]) if saved else 0)
     sessions = Runtime(settings).sessions
-    total, claims, exact, near = claims_to_rebuild(sessions, after), 0, 0, 0
     if after:
         click.echo(f"resuming after claim {after}")
-    with click.progressbar(length=total, label="matching claims", file=sys.stderr) as bar:
-        while (done := rebuild_batch(sessions, after, batch)) is not None:
-            after, claims, exact, near = done.last_id, claims + done.claims, exact + done.exact, near + done.near
-            checkpoint.write_text(str(after))
-            bar.update(done.claims)
+    totals = {"claims": 0, "exact": 0, "near": 0, "later": 0}
+    if start_pass == "claims":
+        with click.progressbar(length=claims_to_rebuild(sessions, after), label="matching claims",
+                               file=sys.stderr) as bar:
+            while (done := rebuild_batch(sessions, after, batch)) is not None:
+                after = done.last_id
+                totals["claims"] += done.claims
+                totals["exact"] += done.exact
+                totals["near"] += done.near
+                checkpoint.write_text(f"claims {after}")
+                bar.update(done.claims)
+        after = 0
+    while (done := recheck_batch(sessions, after, batch)) is not None:
+        after = done.last_id
+        totals["later"] += done.exact
+        checkpoint.write_text(f"waiting {after}")
     checkpoint.unlink(missing_ok=True)
-    click.echo(f"{claims} claims matched again: {exact} exact matches, {near} near matches")
+    click.echo(f"{totals['claims']} claims matched again: {totals['exact']} exact matches, {totals['near']} near "
+               f"matches; {totals['later']} exact matches from checks recorded after the claims they match")
 
 
 # --- users and tokens ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from factdesk.extraction.fingerprint import fingerprint
 from factdesk.models import AuditEvent, CheckedName, Claim, ClaimMatch, OutboxJob, Verdict, utcnow
 from factdesk.services.drafts import Submission, get_draft, submit_draft
 from factdesk.services.extraction import store_claims
-from factdesk.services.memory_rebuild import rebuild_batch
+from factdesk.services.memory_rebuild import rebuild_batch, recheck_batch
 from factdesk.services.near_matches import NEAR_TASK, search_revision
 
 from .conftest import verdict_body
@@ -287,7 +287,7 @@ def test_factdesk_memory_rebuild_shows_progress_and_resumes_from_its_checkpoint(
     assert "resuming after claim" in run.output and "3 claims matched again: 2 exact matches" in run.output
     assert _matches(sessions) == stored and not checkpoint.exists()
     again = CliRunner().invoke(main, ["memory", "rebuild"])
-    assert again.exit_code == 0 and "5 claims matched again: 2 exact matches, 0 near matches" in again.output
+    assert again.exit_code == 0 and "5 claims matched again: 2 exact matches, 0 near matches; 0 exact" in again.output
 
 
 LECUN = ["Meta", "Yann LeCun"]
@@ -450,3 +450,32 @@ def test_a_verdict_recorded_later_gives_waiting_claims_one_match_per_draft(clien
         s.execute(delete(ClaimMatch))
     verdict = rate(client, desk.eddy_h, checked_first)
     assert _matches(sessions) == {(newer, checked_first, verdict["id"])}  # the newest waiting claim only
+
+
+def _shown_to(sessions, claim_id: int) -> set[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    with unit_of_work(sessions) as s:
+        return set(s.execute(select(ClaimMatch.earlier_claim_id, ClaimMatch.verdict_id)
+                             .where(ClaimMatch.claim_id == claim_id)).all())  # type: ignore[arg-type]
+
+
+def test_a_rebuild_gives_a_waiting_claim_the_checks_recorded_after_it(client, desk, sessions) -> None:
+    """A claim still waiting shows the checks of the same claim recorded later in other drafts (match_waiting);
+    a rebuild gives it them again, not only the checks of claims stored before it."""
+    _, (waiting,) = store(sessions, desk.rita, "waiting", [WANG_2])
+    _, (first,) = store(sessions, desk.rita, "first", [WANG_1])
+    _, (second,) = store(sessions, desk.rita, "second", [WANG_2])
+    second_v = rate(client, desk.eddy_h, second)
+    first_v = rate(client, desk.eddy_h, first)
+    live = _shown_to(sessions, waiting)
+    assert live == {(first, first_v["id"]), (second, second_v["id"])}
+    _wipe_memory(sessions)
+    after = 0
+    while (done := rebuild_batch(sessions, after, 1)) is not None:
+        after = done.last_id
+    assert _shown_to(sessions, waiting) == set()  # the first pass: only claims stored before it
+    after, given = 0, 0
+    while (done := recheck_batch(sessions, after, 1)) is not None:
+        after, given = done.last_id, given + done.exact
+    assert _shown_to(sessions, waiting) == live and given == 2
+    assert recheck_batch(sessions, 0) is not None and _shown_to(sessions, waiting) == live  # safe to repeat
+
