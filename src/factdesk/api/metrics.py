@@ -43,6 +43,14 @@ class _DeskCollector:
         for integration, n in sorted(f.unapproved_publications.items()):
             unapproved.add_metric([integration], n)
         yield unapproved
+        pending = GaugeMetricFamily("factdesk_jobs_pending", "Jobs written and not yet run", labels=["task"])
+        waited = GaugeMetricFamily("factdesk_jobs_oldest_pending_seconds",
+                                   "How long the oldest due job not yet run has waited", labels=["task"])
+        for task, (n, seconds) in sorted(f.jobs_pending.items()):
+            pending.add_metric([task], n)
+            waited.add_metric([task], seconds)
+        yield pending
+        yield waited
         buckets = [(str(b), n) for b, n in f.verdict_buckets] + [("+Inf", f.verdict_count)]
         yield HistogramMetricFamily(
             "factdesk_extraction_to_verdict_seconds",

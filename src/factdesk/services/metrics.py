@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..db import Sessions, unit_of_work
 from ..domain.states import ClaimStatus
-from ..models import AuditEvent, Claim, Draft, Publication, Revision, Verdict, utcnow
+from ..models import AuditEvent, Claim, Draft, OutboxJob, Publication, Revision, Verdict, utcnow
 from .inbox import count_rejected
 from .queue import waiting_claims
 
@@ -30,6 +30,9 @@ class DeskFigures:
     inbox_rejected: int = 0  # CMS saves the drain could not place (their inbox rows say why)
     # integration -> texts its CMS published that the gate had not cleared, ever
     unapproved_publications: dict[str, int] = field(default_factory=dict)
+    # task -> (jobs written and not yet run, seconds the oldest of them that is due has waited): whether the
+    # workers keep up (an extraction, a near search, a callback, a revert each is one job)
+    jobs_pending: dict[str, tuple[int, float]] = field(default_factory=dict)
 
 
 def _seconds_between(start: Any, end: Any, dialect: str) -> Any:
@@ -41,7 +44,8 @@ def _seconds_between(start: Any, end: Any, dialect: str) -> Any:
 def collect_figures(sessions: Sessions, *, now: datetime | None = None) -> DeskFigures:
     """Queue depth per desk and type, live leases per desk, lease expiries so far, and the distribution of
     time from extraction to verdict (first-hand verdicts only; carried-over ones took no checker time), and
-    the CMS saves the drain rejected, and the unapproved texts each integration's CMS published."""
+    the CMS saves the drain rejected, and the unapproved texts each integration's CMS published, and the jobs
+    waiting for a worker."""
     with unit_of_work(sessions) as session:
         return _collect(session, now or utcnow())
 
@@ -92,4 +96,13 @@ def _collect(session: Session, now: datetime) -> DeskFigures:
             select(Draft.source, func.count()).join(Publication, Publication.draft_id == Draft.id)
             .where(Publication.approved.is_(False)).group_by(Draft.source)
         ).all()),
+        jobs_pending=_jobs_pending(session, now),
     )
+
+
+def _jobs_pending(session: Session, now: datetime) -> dict[str, tuple[int, float]]:
+    """Per task, the outbox jobs still pending and how long the oldest due one has waited (a job written with a
+    delay, a CMS save's debounce, is not late before it is due)."""
+    rows = session.execute(select(OutboxJob.task, func.count(), func.min(OutboxJob.available_at))
+                           .where(OutboxJob.status == "pending").group_by(OutboxJob.task))
+    return {task: (n, max(0.0, (now - oldest).total_seconds())) for task, n, oldest in rows}
