@@ -25,6 +25,7 @@ DEFAULT_QUEUE = "factdesk"
 LARGE_QUEUE = "extract_large"
 MAX_CHILD_MEMORY_KB = 800 * 1024
 EXTRACT_TASK = "factdesk.extract_revision"
+PRUNE_INTERVAL_SECONDS = 3600.0
 
 TASK_MODULES = ["factdesk.tasks.extraction", "factdesk.tasks.maintenance", "factdesk.tasks.notify",
                 "factdesk.tasks.inbox", "factdesk.tasks.publications", "factdesk.tasks.memory"]
@@ -75,6 +76,10 @@ def create_celery(settings: Settings) -> Celery:
             "expire-leases": {
                 "task": "factdesk.expire_leases",
                 "schedule": settings.sweep_interval_seconds,
+            },
+            "prune-jobs": {
+                "task": "factdesk.prune_jobs",
+                "schedule": PRUNE_INTERVAL_SECONDS,
             },
         },
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),

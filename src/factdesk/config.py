@@ -146,6 +146,8 @@ class Settings:
     session_idle_minutes: int = 60
     # The queue page's counts per desk and type are shared by every checker and at most this old (0: exact).
     queue_counts_seconds: float = 10.0
+    # Days a job that ended (an extraction, a callback, ...) is kept in the outbox before it is deleted.
+    job_retention_days: int = 14
     cookie_secure: bool = False
     # A revision with more characters of text than this is extracted on the `extract_large` queue (README).
     large_draft_chars: int = 100_000
@@ -212,6 +214,7 @@ class Settings:
             metrics_token=env.get("FACTDESK_METRICS_TOKEN") or "",
             session_idle_minutes=max(1, _int(env, "FACTDESK_SESSION_IDLE_MINUTES", 60)),
             queue_counts_seconds=max(0.0, _float(env, "FACTDESK_QUEUE_COUNTS_SECONDS", 10.0)),
+            job_retention_days=_positive(env, "FACTDESK_JOB_RETENTION_DAYS", 14),
             cookie_secure=_bool(env, "FACTDESK_COOKIE_SECURE", False),
             large_draft_chars=max(1, _int(env, "FACTDESK_LARGE_DRAFT_CHARS", 100_000)),
             log_format=_choice(env, "FACTDESK_LOG_FORMAT", ("json", "text"), "json"),

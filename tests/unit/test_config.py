@@ -88,3 +88,16 @@ def test_postgresql_pools_are_sized_from_the_settings_and_sqlite_keeps_its_own(t
     sqlite = Runtime(Settings.from_env(env))
     assert sqlite.engine.url.get_backend_name() == "sqlite"
     assert sqlite.engine.pool.size() != 4  # type: ignore[attr-defined]
+
+
+def test_the_scheduler_prunes_ended_jobs_hourly_after_the_retention_the_settings_give(tmp_path):
+    from factdesk.celery_app import create_celery
+
+    settings = Settings.from_env({"FACTDESK_DATA_DIR": str(tmp_path), "FACTDESK_JOB_RETENTION_DAYS": "30"})
+    assert settings.job_retention_days == 30
+    app = create_celery(settings)
+    app.loader.import_default_modules()
+    prune = app.conf.beat_schedule["prune-jobs"]
+    assert prune["task"] in app.tasks and prune["schedule"] == 3600
+    with pytest.raises(ConfigError, match="FACTDESK_JOB_RETENTION_DAYS must be at least 1"):
+        Settings.from_env({"FACTDESK_JOB_RETENTION_DAYS": "0"})

@@ -80,3 +80,19 @@ def test_a_job_from_a_rolled_back_savepoint_is_not_sent(runtime, sessions):
         except RuntimeError:
             pass
     assert [x.args for x in sender.sent] == [["kept"]]
+
+
+def test_jobs_that_ended_long_ago_are_pruned_in_batches_and_pending_ones_never(runtime, sessions):
+    now = utcnow()
+    with unit_of_work(sessions) as s:
+        jobs = {name: outbox.add_job(s, "factdesk.x", [name]) for name in
+                ("old done", "old superseded", "old done 2", "recent done", "old pending")}
+        for name, job in jobs.items():
+            if name != "old pending":
+                job.status = "superseded" if "superseded" in name else "done"
+                job.done_at = now - timedelta(days=1 if name.startswith("recent") else 20)
+        jobs["old pending"].available_at = now - timedelta(days=30)
+    assert outbox.prune_jobs(sessions, keep_days=14, now=now, batch=2) == 3  # two batches
+    with unit_of_work(sessions) as s:
+        assert sorted(args[0] for args in s.scalars(select(OutboxJob.args))) == ["old pending", "recent done"]
+    assert outbox.prune_jobs(sessions, keep_days=14, now=now) == 0

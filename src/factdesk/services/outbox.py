@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import event, inspect, or_, select, update
+from sqlalchemy import delete, event, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..db import Sessions, unit_of_work
@@ -130,6 +130,28 @@ def sweep_outbox(
             session.info.setdefault(_PENDING_SENDS, []).append(job)
             resent.append(_send(job))
     return resent
+
+
+# Jobs that ended are kept this long after, for whoever asks why a draft was extracted twice or a callback sent
+# when; then deleted (`prune_jobs`), a batch per transaction so that no long lock is held on a busy table.
+PRUNE_BATCH = 5000
+
+
+def prune_jobs(sessions: Sessions, *, keep_days: int, now: datetime | None = None, batch: int = PRUNE_BATCH) -> int:
+    """Delete the jobs that ended (done or superseded) more than `keep_days` days ago; a pending job is never
+    deleted, however old. Returns how many were deleted."""
+    cutoff = (now or utcnow()) - timedelta(days=keep_days)
+    deleted = 0
+    while True:
+        with unit_of_work(sessions) as session:
+            ids = list(session.scalars(
+                select(OutboxJob.id).where(OutboxJob.status.in_(("done", "superseded")), OutboxJob.done_at < cutoff)
+                .limit(batch)))
+            if ids:
+                session.execute(delete(OutboxJob).where(OutboxJob.id.in_(ids)))
+        deleted += len(ids)
+        if len(ids) < batch:
+            return deleted
 
 
 def _collect(session: Session) -> None:

@@ -1,4 +1,5 @@
-"""Periodic housekeeping: re-sending outbox jobs that were never run, returning expired leases to the queue."""
+"""Periodic housekeeping: re-sending outbox jobs that were never run, returning expired leases to the queue,
+deleting the jobs that ended long ago."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 from celery import shared_task
 
 from ..domain.actors import SYSTEM
+from ..services.outbox import prune_jobs as prune_jobs_service
 from ..services.outbox import sweep_outbox as sweep_outbox_service
 from ..services.queue import expire_leases as expire_leases_service
 from .context import runtime
@@ -39,3 +41,15 @@ def expire_leases(job_id: int | None = None) -> int:
     if expired:
         log.info("returned %d expired lease(s) to the queue", expired)
     return expired
+
+
+@shared_task(name="factdesk.prune_jobs", acks_late=True, ignore_result=True)
+def prune_jobs(job_id: int | None = None) -> int:
+    """Delete the outbox jobs that ended more than FACTDESK_JOB_RETENTION_DAYS ago (safe to run twice): every
+    revision writes one or two, and the table would otherwise grow for as long as the newsroom saves drafts."""
+    rt = runtime()
+    deleted = prune_jobs_service(rt.sessions, keep_days=rt.settings.job_retention_days)
+    if deleted:
+        log.info("deleted %d job(s) that ended over %d days ago", deleted, rt.settings.job_retention_days)
+    return deleted
+
