@@ -160,3 +160,21 @@ def test_no_event_without_a_callback_url_but_still_counted(integrations, replay,
         assert s.scalars(select(EventDelivery)).all() == []
     metrics = client.get("/metrics").get_data(as_text=True)
     assert 'factdesk_unapproved_publications_total{integration="strapi"} 1.0' in metrics
+
+
+def test_a_drafts_publications_are_listed_newest_first_with_the_gates_answer(integrations, replay, drain, sessions,
+                                                                              client, users):
+    integrations("ghost", GHOST_SECRET, fmt="ghost")
+    feed(replay, drain, "ghost", "ghost_post.added", "ghost_post.edited", "ghost_post.published",
+         "ghost_post.unpublished")
+    draft = draft_of(sessions, "ghost", "6b0ac49b07fb6c5097026aca")
+    _, headers = users.make("rita", "reporter")
+    r = client.get(f"/api/v1/drafts/{draft['id']}/publications", headers=headers)
+    assert r.status_code == 200, r.json
+    down, out = r.json
+    assert (down["action"], down["content_hash"], down["revision"]) == ("unpublished", None, None)
+    assert (out["action"], out["content_hash"], out["approved"], out["reason"], out["revert"]) == (
+        "published", draft["hash"], False, "not_approved", None)
+    assert out["revision"] == 2 and out["published_at"].startswith("2026-11-28T12:10:35")
+    assert client.get("/api/v1/drafts/999999/publications", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/drafts/{draft['id']}/publications").status_code == 401

@@ -1,4 +1,4 @@
-"""Drafts: submit a draft or a new revision, list and read drafts, their claims and revisions."""
+"""Drafts: submit a draft or a new revision, list and read drafts, their claims, revisions and publications."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask.views import MethodView
 
 from ..services import drafts as drafts_service
 from ..services.read_models import DraftClaims as ClaimList
-from ..services.read_models import DraftPage, DraftView, RevisionView
+from ..services.read_models import DraftPage, DraftView, PublicationView, RevisionView
 from ..services.revisions import Submission
 from .auth import SECURITY, current_actor, require_token
 from .documented import errors
@@ -20,6 +20,7 @@ from .schemas import (
     DraftListQuerySchema,
     DraftPageSchema,
     DraftSchema,
+    PublicationSchema,
     RevisionDetailSchema,
 )
 
@@ -100,3 +101,15 @@ class DraftRevisions(MethodView):
     def get(self, draft_id: int) -> list[RevisionView]:
         """Every revision of a draft, oldest first."""
         return drafts_service.list_revisions(sessions(), draft_id)
+
+
+@blp.route("/drafts/<int:draft_id>/publications")
+class DraftPublications(MethodView):
+    @blp.doc(security=SECURITY, responses=errors({404: "No draft with that id"}))
+    @blp.response(200, PublicationSchema(many=True))
+    def get(self, draft_id: int) -> list[PublicationView]:
+        """Every time the draft's CMS said its text went out or came down, newest first, with the gate's answer
+        for that text at that moment (`approved`, `reason`, `blockers`) and whether factdesk asked the CMS to
+        take unapproved text down (`revert`). Empty for a draft no CMS published."""
+        return drafts_service.list_publications(sessions(), draft_id)
+

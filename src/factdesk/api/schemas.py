@@ -111,6 +111,32 @@ class RevisionDetailSchema(RevisionSchema):
     source_version = fields.String(allow_none=True)
 
 
+class PublicationBlockerSchema(ma.Schema):
+    claim_id = fields.Integer()
+    reason = fields.String(metadata={"description": "Why the claim held the text back: open, blocking, ..."})
+    sentence = fields.String(allow_none=True)
+
+
+class PublicationSchema(ma.Schema):
+    id = fields.Integer()
+    action = fields.String(metadata={"description": "published or unpublished"})
+    revision_id = fields.Integer(allow_none=True, metadata={"description": "The revision whose text went out"})
+    revision = fields.Integer(allow_none=True, metadata={"description": "That revision's number"})
+    content_hash = fields.String(allow_none=True, metadata={"description": "The hash of the text published"})
+    source_version = fields.String(allow_none=True)
+    event = fields.String(allow_none=True, metadata={"description": "The CMS's event that said so"})
+    approved = fields.Boolean(allow_none=True,
+                              metadata={"description": "Whether the gate had cleared that text at that moment"})
+    reason = fields.String(allow_none=True, metadata={"description": "The gate's answer: approved, not_approved, "
+                                                                     "not_current or blockers"})
+    blockers = fields.List(fields.Nested(PublicationBlockerSchema))
+    published_at = fields.DateTime(metadata={"description": "When, by the CMS's clock where it gave one"})
+    recorded_at = fields.DateTime()
+    revert = fields.String(allow_none=True, metadata={
+        "description": "Taking unapproved text down: null (not asked), requested, done or failed"})
+    revert_attempts = fields.Integer()
+
+
 class ClaimCountsSchema(ma.Schema):
     total = fields.Integer()
     by_status = fields.Dict(keys=fields.String(), values=fields.Integer())

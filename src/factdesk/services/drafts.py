@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 
 from ..db import Sessions, unit_of_work
 from ..domain.actors import Actor
-from ..models import Claim, Draft, Revision, utcnow
+from ..models import Claim, Draft, Publication, Revision, utcnow
 from .errors import NotFound
 from .memory import claims_matches
 from .read_models import (
     DraftClaims,
     DraftPage,
     DraftView,
+    PublicationView,
     RevisionView,
     claim_views,
     draft_view,
@@ -110,6 +111,21 @@ def list_draft_claims(
             found = claims_matches(session, actor, [c.id for c in claims], now or utcnow(), shelf_life)
             views = [replace(v, matches=found.get(v.id, [])) for v in views]
         return DraftClaims(draft.id, revision_view(revision), views)
+
+
+def list_publications(sessions: Sessions, draft_id: int) -> list[PublicationView]:
+    """Every publish and unpublish of a draft's CMS document, newest first. Raises NotFound."""
+    with unit_of_work(sessions) as session:
+        find_draft(session, draft_id)
+        rows = session.execute(
+            select(Publication, Revision.number).outerjoin(Revision, Revision.id == Publication.revision_id)
+            .where(Publication.draft_id == draft_id).order_by(Publication.id.desc()))
+        return [PublicationView(
+            id=p.id, action=p.action, revision_id=p.revision_id, revision=number, content_hash=p.content_hash,
+            source_version=p.source_version, event=p.event, approved=p.approved, reason=p.reason,
+            blockers=list(p.blockers or []), published_at=p.published_at, recorded_at=p.recorded_at,
+            revert=p.revert, revert_attempts=p.revert_attempts,
+        ) for p, number in rows]
 
 
 def list_revisions(sessions: Sessions, draft_id: int) -> list[RevisionView]:

@@ -18,6 +18,26 @@ from ..models import Approval, Claim, Draft, Revision, User, Verdict
 
 
 @dataclass(frozen=True)
+class PublicationView:
+    """A publish or unpublish of a draft's CMS document, and the gate's answer for that text at that moment."""
+
+    id: int
+    action: str  # "published" or "unpublished"
+    revision_id: int | None  # the revision whose text went out (None for an unpublish)
+    revision: int | None  # its number
+    content_hash: str | None
+    source_version: str | None
+    event: str | None  # the CMS's event, as its webhook named it
+    approved: bool | None
+    reason: str | None
+    blockers: list[dict[str, Any]]
+    published_at: datetime  # by the CMS's clock where it gave one
+    recorded_at: datetime
+    revert: str | None  # taking unapproved text down: None (not asked), "requested", "done" or "failed"
+    revert_attempts: int
+
+
+@dataclass(frozen=True)
 class RevisionView:
     id: int
     number: int
