@@ -35,6 +35,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Float,
+    Insert,
     Integer,
     String,
     Table,
@@ -163,6 +164,18 @@ _MATCH_COLUMNS = {"claim_id": Integer, "earlier_claim_id": Integer, "verdict_id"
                   "similarity": Float}
 
 
+def _insert_from_arrays() -> Insert:
+    """The PostgreSQL statement of insert_matches, built once (its rows are bound arrays)."""
+    arrays = func.unnest(*(bindparam(n, type_=ARRAY(t)) for n, t in _MATCH_COLUMNS.items())) \
+        .table_valued(*(column(n, t) for n, t in _MATCH_COLUMNS.items())).render_derived(name="m")
+    return insert(_MATCHES).from_select([_MATCHES.c[n] for n in (*_MATCH_COLUMNS, "created_at")],
+                                        select(*(arrays.c[n] for n in _MATCH_COLUMNS),
+                                               bindparam("created_at", type_=ClaimMatch.created_at.type)))
+
+
+_INSERT_FROM_ARRAYS = _insert_from_arrays()
+
+
 def insert_matches(session: Session, rows: list[dict[str, Any]]) -> None:
     """Plain rows, no ORM objects: a revision's matches are written, never read back in this unit of work. On
     PostgreSQL as one INSERT … SELECT from arrays, one statement text however many rows (prepared once; a
@@ -172,16 +185,9 @@ def insert_matches(session: Session, rows: list[dict[str, Any]]) -> None:
     if not on_postgresql(session):
         session.execute(insert(ClaimMatch), rows)
         return
-    names = list(_MATCH_COLUMNS)
-    arrays = func.unnest(*(bindparam(n, type_=ARRAY(t)) for n, t in _MATCH_COLUMNS.items())) \
-        .table_valued(*(column(n, t) for n, t in _MATCH_COLUMNS.items())).render_derived(name="m")
-    session.execute(
-        insert(_MATCHES).from_select([_MATCHES.c[n] for n in (*names, "created_at")],
-                                       select(*(arrays.c[n] for n in names),
-                                              bindparam("created_at", type_=ClaimMatch.created_at.type))),
-        # A call's matches are found in one moment, and carry its one time.
-        {**{n: [r[n] for r in rows] for n in names}, "created_at": rows[0]["created_at"]},
-    )
+    # A call's matches are found in one moment, and carry its one time.
+    session.execute(_INSERT_FROM_ARRAYS, {**{n: [r[n] for r in rows] for n in _MATCH_COLUMNS},
+                                          "created_at": rows[0]["created_at"]})
 
 
 def on_postgresql(session: Session) -> bool:
