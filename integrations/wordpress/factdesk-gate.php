@@ -108,10 +108,17 @@ function factdesk_gated(string $status, string $type): bool
  * schedule) of text factdesk has not cleared is written as a draft instead, and the editor told why.
  */
 add_filter('wp_insert_post_data', function (array $data, array $postarr) {
+    $cleared = $GLOBALS['factdesk_rest_cleared'] ?? null;
+    $GLOBALS['factdesk_rest_cleared'] = null;
     if (!factdesk_gated($data['post_status'], $data['post_type'])) {
         return $data;
     }
-    $refusal = factdesk_publish_refusal((int) ($postarr['ID'] ?? 0), wp_unslash($data['post_content']));
+    $post_id = (int) ($postarr['ID'] ?? 0);
+    $content = wp_unslash($data['post_content']);
+    if ($cleared === [$post_id, $content]) {
+        return $data; // the REST filter just asked the gate about this very save
+    }
+    $refusal = factdesk_publish_refusal($post_id, $content);
     if ($refusal !== null) {
         $data['post_status'] = 'draft';
         set_transient(FACTDESK_NOTICE . get_current_user_id(), $refusal, 60);
@@ -127,9 +134,14 @@ foreach (['post', 'page'] as $factdesk_type) {
         if (!$status || !factdesk_gated($status, $prepared->post_type ?? get_post_type($post_id) ?: 'post')) {
             return $prepared;
         }
-        $content = $prepared->post_content ?? ($post_id ? get_post($post_id)->post_content : '');
-        $refusal = factdesk_publish_refusal($post_id, (string) $content); // REST data is not slashed
-        return $refusal === null ? $prepared : new WP_Error('factdesk_gate_closed', $refusal, ['status' => 403]);
+        $content = (string) ($prepared->post_content ?? ($post_id ? get_post($post_id)->post_content : ''));
+        $refusal = factdesk_publish_refusal($post_id, $content); // REST data is not slashed
+        if ($refusal !== null) {
+            return new WP_Error('factdesk_gate_closed', $refusal, ['status' => 403]);
+        }
+        // The save goes on through wp_insert_post_data: it need not ask the gate a second time.
+        $GLOBALS['factdesk_rest_cleared'] = [$post_id, $content];
+        return $prepared;
     }, 10, 2);
 }
 

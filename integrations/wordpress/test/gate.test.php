@@ -148,6 +148,10 @@ test('a_rest_publish_of_an_approved_post_goes_through', function () {
     $answer = rest_save_post('post', ['id' => saved_post(), 'status' => 'publish', 'content' => TEXT]);
     assert_same(42, $answer, 'saved');
     assert_same('publish', status_of(42), 'status');
+    assert_same(1, count(gate_requests()), 'the gate is asked once per save');
+    gate_answers(200, CLOSED);
+    editor_publish(saved_post());
+    assert_same('draft', status_of(42), 'the next save (not REST) asks the gate again');
 });
 
 test('a_rest_publish_of_a_page_is_gated_too', function () {
