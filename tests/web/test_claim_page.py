@@ -99,6 +99,8 @@ def test_accurate_without_a_source_keeps_what_was_typed_then_records_with_one(se
 
 
 def test_renew_and_release_the_lease(sessions, signed_in, desk_user):
+    from playwright.sync_api import expect
+
     reporter = author(sessions)
     draft_with_claims(sessions, reporter, "Fact number 0 is true.", [(0, 20)])
     desk_user("cara", "checker", "politics")
@@ -107,7 +109,8 @@ def test_renew_and_release_the_lease(sessions, signed_in, desk_user):
     claim_id = take_next(page)
     assert re.search(r"1[45]:\d\d left", page.locator(".lease").inner_text())
     page.get_by_role("button", name="Renew").click()
-    assert page.get_by_role("status").filter(has_text="Lease renewed.").is_visible()
+    # The form posts and the page comes back with the notice: wait for it (is_visible alone raced the reload).
+    expect(page.get_by_role("status").filter(has_text="Lease renewed.")).to_be_visible()
     other = signed_in("carl")
     other.goto(f"/desk/claims/{claim_id}")
     assert "Held by cara" in other.locator(".lease").inner_text()
