@@ -139,3 +139,58 @@ def test_a_view_held_of_something_is_an_attribution(claims_of) -> None:  # type:
     text = "Critics of the Halden tender see the contract as a gift to the mayor's donors."
     found = [(c.normalized.get("source"), c.normalized["cue"]) for c in of_type(claims_of(text), "attribution")]
     assert found == [("Critics of the Halden tender", "see")]
+
+
+@pytest.mark.parametrize(
+    ("text", "who", "cue"),
+    [
+        # A stance noun whose holder is the subject of the verb that makes, voices or withholds it.
+        ("Jane Ortiz has made several statements on the Halden tender.", "Jane Ortiz", "statements"),
+        ("Jane Ortiz avoided any criticism of the council.", "Jane Ortiz", "criticism"),
+        # A headline's source the story names again below it.
+        (
+            "Ortiz: Riverton will finish the Halden bridge by 2027.\n\nMayor Jane Ortiz of Riverton spoke to the"
+            " council on Monday.",
+            "Jane Ortiz",
+            ":",
+        ),
+        # A headline's verb in title case, read by its form.
+        ("Riverton Mayor Praises Halden Bridge Builders.", "Riverton Mayor", "praises"),
+        # A share of people as a passive's agent.
+        (
+            "The Halden plan was criticized by some of the council's members.",
+            "some of the council's members",
+            "criticized",
+        ),
+        # A vote for someone.
+        ("Fifty-six percent of voters would vote for Jane Ortiz.", "Fifty-six percent of voters", "vote"),
+        # Any verb with "about".
+        ("Jane Ortiz has opened up about her doubts over the Halden bridge.", "Jane Ortiz", "opened"),
+        # Agreement with someone, and people as a group holding a stance.
+        ("Only a quarter of voters agree with Jane Ortiz.", "Only a quarter of voters", "agree"),
+        ("Voters feel the sting of the tender.", "Voters", "feel"),
+        # An infinitive on an adjective ("quick to point out").
+        ("Jane Ortiz was quick to point out that the bridge was never inspected.", "Jane Ortiz", "point"),
+        # "his" is the last person named.
+        ("Tom Hale spoke on Monday. His criticism of the tender was sharp.", "Tom Hale", "criticism"),
+        # A stance an adjective states of a person.
+        ("Jane Ortiz is confident that the Halden bridge will open in May.", "Jane Ortiz", "confident"),
+    ],
+)
+def test_stances_in_other_words_name_their_holder(claims_of, text: str, who: str, cue: str) -> None:  # type: ignore[no-untyped-def]
+    found = of_type(claims_of(text), "attribution")
+    named = [(c.normalized.get("speaker") or c.normalized.get("source"), c.normalized["cue"]) for c in found]
+    assert (who, cue) in named, named
+
+
+@pytest.mark.parametrize("text", ["Three states vote on March 1.", "The bridge is sure to open."])
+def test_a_vote_on_a_day_or_a_thing_sure_to_happen_credits_no_one(claims_of, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert of_type(claims_of(text), "attribution") == []
+
+
+def test_an_as_clause_credits_the_statement_it_hangs_on(claims_of) -> None:  # type: ignore[no-untyped-def]
+    text = "As the Riverton Courier reported on Monday, the Halden bridge contract was never put out to tender."
+    found = of_type(claims_of(text), "attribution")
+    assert [(c.normalized.get("source"), "never put out to tender" in c.text) for c in found] == [
+        ("Riverton Courier", True)
+    ]

@@ -26,9 +26,12 @@ _CLAUSE_ONLY = verb_forms("declare maintain observe recall continue")
 # a clause or an infinitive ("knows that ...", "sought to distinguish himself"), never a bare object.
 _ACT_LIKE = verb_forms(
     """see/sees/saw/seen/seeing know/knows/knew/known/knowing learn understand/understood realize remember
-    feel/feels/felt/feeling vote name list introduce offer push release publish accept embrace encourage
+    feel/feels/felt/feeling name list introduce offer push release publish accept embrace encourage
     promote agree"""
 )
+# A vote is a stance only for or against someone or something ("56 percent would vote for Clinton"); "states
+# voting on March 1" is a date.
+_VOTES = verb_forms("vote")
 # A refusal credits what is refused only as an infinitive ("declined to comment"); "declined his offer to
 # resign" is an act, a fact of its own.
 _INFINITIVE_ONLY = verb_forms("decline")
@@ -38,6 +41,8 @@ _COLON_SOURCE = re.compile(
     r"\s*[\"“]?(?P<source>[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3})\s?:\s+(?P<content>\S.*)", re.S
 )
 _SOURCE_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+# Labels a line may open with that name no one ("Breaking: ...", "The Latest: ...").
+_NOT_SOURCES = word_set("latest breaking update correction note video watch exclusive look revealed contributing wow")
 # Judgments a passive may credit to no one ("was accused of", "is expected to", "has been criticized for");
 # instructions and classifications ("were asked to", "was not considered a record") are facts of their own.
 _JUDGED = verb_forms(
@@ -46,6 +51,18 @@ _JUDGED = verb_forms(
 )
 # What a clause can be read in or by ("in the latest poll", "by one estimate", "in his view").
 _READINGS = word_set("poll polls survey surveys study estimate estimates view eyes opinion account analysis")
+# Words for people as a group, who hold stances as a person does ("Immigrants feel discriminated against").
+_PEOPLE = word_set(
+    """people voters americans immigrants migrants politicians workers citizens residents critics supporters
+    opponents members officials leaders experts analysts economists conservatives liberals progressives"""
+)
+# What a person can be of a mind about ("worried about", "skeptical of", "confident that", "eager to").
+_STANCE_ADJECTIVES = word_set(
+    """worried concerned confident aware opposed convinced hopeful eager sure skeptical sceptical angry proud
+    wary supportive critical determined willing optimistic pessimistic unhappy reluctant upset satisfied
+    frustrated happy committed"""
+)
+_ABOUT = frozenset({"about", "of", "to", "with", "in", "on", "over", "that"})
 _SEE = verb_forms("see/sees/saw/seen/seeing view regard")
 _PEOPLE_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you"})
 # "... allowed him to innovate, giving rise to LLaMA": the work credited to a person, with no speech verb.
@@ -77,7 +94,8 @@ _STANCE_NOUNS = word_set(
     pledge vow denial response answer defense defence disdain abandonment determination decision eagerness
     theory conclusion advice acknowledgment acknowledgement assessment idea recognition protest announcement
     effort rhetoric message insistence refusal reluctance belief hopes fears desire intention report reports
-    promises"""
+    promises statements doubt doubts swipe swipes argument arguments suggestion assertion reference references
+    apology backing"""
 )
 _STANCE_PREPS = frozenset({"of", "for", "on", "about", "against", "to", "that"})
 # Verbs that take a that-clause without crediting it to anyone ("the problem is that", "ensure that").
@@ -172,6 +190,8 @@ def find_attributions(sc: SentenceContext) -> list[Finding]:
             or _stance_noun(sc, tok)
             or _unnamed_passive(sc, tok)
             or _in_document(sc, tok)
+            or _headline_verb(sc, tok)
+            or _stance_adjective(sc, tok)
         )
         if finding is not None:
             out.append(finding)
@@ -190,11 +210,45 @@ def _colon_source(sc: SentenceContext) -> Finding | None:
         return None
     words = m.group("source")
     known = sc.ctx.full_name(words.title() if words.isupper() else words)
-    person = known != words or all(t.ent_type_ == "PERSON" for t in span)
+    person = known != words or all(t.ent_type_ == "PERSON" for t in span) or _named_again(sc, words)
     if not (person or words.lower() in _DOCUMENTS or all(t.ent_type_ in _SOURCE_ENTITIES for t in span)):
         return None
     key = "speaker" if person else "source"
     return _finding(sc, sc.start + m.start("source"), sc.end, known, key, "colon", ":")
+
+
+def _headline_verb(sc: SentenceContext, tok: Any) -> Finding | None:
+    """A headline's "Name Verbs what": "Jeb Bush Super PAC Chief Praises Marco Rubio Donor's Campaign". The
+    parser misreads words in title case, so the verb is read by its form: capitalised, with the -s of a
+    headline's present tense, after a capitalised source at the start of the sentence."""
+    if not (tok.text[:1].isupper() and tok.lower_.endswith("s") and tok.i > sc.sent.start):
+        return None
+    if (tok.lower_ not in SPEECH_VERBS and tok.lower_ not in STANCE_VERBS) or not _title_case(sc.sent):
+        return None
+    source = sc.doc[sc.sent.start : tok.i]
+    if not 1 <= len(source) <= 6 or not all(t.text[:1].isupper() or t.is_punct for t in source):
+        return None
+    if _inside(tok.idx, tok.idx, sc.quoted) or len(sc.doc[tok.i + 1 : sc.sent.end]) < 2:
+        return None
+    words = source.text.strip()
+    person = any(t.ent_type_ == "PERSON" for t in source) or sc.ctx.full_name(words) != words
+    key = "speaker" if person else "source"
+    return _finding(sc, source.start_char, sc.end, sc.ctx.full_name(words), key, "headline", tok.text)
+
+
+def _title_case(sent: Any) -> bool:
+    """A sentence in title case, as headlines are: most words of four letters or more capitalised."""
+    long_words = [t.text for t in sent if len(t.text) > 3 and t.text[:1].isalpha()]
+    return len(long_words) >= 3 and sum(w[:1].isupper() for w in long_words) * 4 >= len(long_words) * 3
+
+
+def _named_again(sc: SentenceContext, words: str) -> bool:
+    """A headline's source the story names again below it ("Lynch: No outside influence on FBI probe", then
+    "Attorney General Loretta Lynch said ..."); a label ("Update:", "Watch:") is not named again."""
+    last = words.split()[-1]
+    if len(last) < 3 or last.isupper() or last.lower() in _NOT_SOURCES:
+        return False
+    return re.search(rf"\b{re.escape(last)}\b", sc.ctx.text[sc.base + sc.end :]) is not None
 
 
 def _according_to(sc: SentenceContext, tok: Any) -> Finding | None:
@@ -229,6 +283,8 @@ def _said_or_stated(sc: SentenceContext, tok: Any) -> Finding | None:
     if tok.lower_ in _ACT_LIKE and not (_clausal(tok, content) or _a_persons(subj, content) or _seen_as(tok)):
         return None
     if tok.lower_ in _INFINITIVE_ONLY and not any(c.dep_ == "xcomp" for c in content):
+        return None
+    if tok.lower_ in _VOTES and not any(c.dep_ == "prep" and c.lower_ in ("for", "against") for c in content):
         return None
     # Words in quotation marks are a quote claim; credit only what the text says in its own voice.
     if not content or _only_quoted(content, sc.quoted):
@@ -282,11 +338,8 @@ def _stance_noun(sc: SentenceContext, tok: Any) -> Finding | None:
     """A stance a noun names with its holder: "Trump's attacks on Bush", "support from the youth for X"."""
     if tok.lower_ not in _STANCE_NOUNS or tok.pos_ != "NOUN":
         return None
-    holder = next((c for c in tok.children if c.dep_ == "poss"), None)
     preps = [c for c in tok.children if c.dep_ == "prep"]
-    if holder is None:
-        by = next((p for p in preps if p.lower_ in ("from", "by")), None)
-        holder = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+    holder = _stance_holder(tok, preps)
     content = [p for p in preps if p.lower_ in _STANCE_PREPS] + [c for c in tok.children if c.dep_ == "acl"]
     if holder is None or not content or holder.lower_ in ("its", "it"):
         return None
@@ -294,6 +347,40 @@ def _stance_noun(sc: SentenceContext, tok: Any) -> Finding | None:
     lo = min(holder.left_edge.idx, tok.idx)
     hi = max(c.right_edge.idx + len(c.right_edge.text) for c in content)
     return _finding(sc, max(lo, sc.start), min(hi, sc.end), name, key, "stance_noun", tok.text)
+
+
+def _stance_holder(noun: Any, preps: list[Any]) -> Any | None:
+    """Who holds a stance a noun names: "Sanders's criticism", "support from the youth", and the one who
+    makes, voices or withholds it ("Trump has made several statements on the matter", "He avoided criticism
+    of Trump")."""
+    holder = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if holder is not None:
+        return holder
+    by = next((p for p in preps if p.lower_ in ("from", "by")), None)
+    if by is not None:
+        return next((c for c in by.children if c.dep_ == "pobj"), None)
+    return subject_of(noun.head, passive=False) if noun.dep_ == "dobj" and noun.head.pos_ == "VERB" else None
+
+
+def _stance_adjective(sc: SentenceContext, tok: Any) -> Finding | None:
+    """A stance an adjective states of a person or a group ("Trump is confident that ...", "voters are wary of
+    both candidates", "Sanders is eager to debate")."""
+    if tok.lower_ not in _STANCE_ADJECTIVES or tok.dep_ not in ("acomp", "ROOT"):
+        return None
+    holder = subject_of(tok.head if tok.dep_ == "acomp" else tok)
+    content = [c for c in tok.children if c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "prep" and c.lower_ in _ABOUT)]
+    if holder is None or not content or not _people(holder):
+        return None
+    name, key = resolve(holder, sc.ctx)
+    lo = min(holder.left_edge.idx, tok.idx)
+    hi = max(c.right_edge.idx + len(c.right_edge.text) for c in content)
+    return _finding(sc, max(lo, sc.start), min(hi, sc.end), name, key, "stance_adjective", tok.text)
+
+
+def _people(tok: Any) -> bool:
+    """A person or a group of people: a name, a personal pronoun, a nationality or party, "voters"."""
+    named = tok.ent_type_ in ("PERSON", "NORP") or (tok.pos_ == "PROPN" and tok.ent_type_ not in ("GPE", "LOC", "DATE"))
+    return named or tok.lower_ in _PEOPLE_PRONOUNS or tok.lower_ in _PEOPLE
 
 
 def _credited_work(sc: SentenceContext, tok: Any) -> Finding | None:
@@ -323,9 +410,11 @@ def _seen_as(tok: Any) -> bool:
 
 
 def _a_persons(subj: Any, content: list[Any]) -> bool:
-    """An infinitive ("sought to distinguish himself"), or any content when a person holds the stance."""
-    person = subj.ent_type_ == "PERSON" or subj.lower_ in _PEOPLE_PRONOUNS
-    return person or any(c.dep_ == "xcomp" for c in content)
+    """An infinitive ("sought to distinguish himself"), agreement with someone ("a quarter of Americans agree
+    with him"), or any content when people hold the stance ("Politicians know this")."""
+    person = subj.ent_type_ in ("PERSON", "NORP") or subj.lower_ in _PEOPLE_PRONOUNS or subj.lower_ in _PEOPLE
+    agrees = subj.head.lower_.startswith("agree") and any(c.lower_ == "with" for c in content)
+    return person or agrees or any(c.dep_ == "xcomp" for c in content)
 
 
 def _clausal(tok: Any, content: list[Any]) -> bool:
@@ -343,9 +432,15 @@ def _clausal(tok: Any, content: list[Any]) -> bool:
 def _content_of(tok: Any) -> list[Any]:
     """What a verb credits: its clause, object or complement; for a tag after a statement, that statement."""
     content = [c for c in tok.children if c.dep_ in _CONTENT_DEPS or (c.dep_ == "prt" and c.lower_ == "out")]
-    if tok.dep_ == "ccomp" or tok.dep_ == "parataxis":
+    if tok.dep_ == "ccomp" or tok.dep_ == "parataxis" or _as_clause(tok):
         content.append(tok.head)  # "Already-queued orders won't leave idle capacity, Maróth said"
     return content
+
+
+def _as_clause(tok: Any) -> bool:
+    """A verb in an "as" clause on the statement it credits ("As the Post reported, the inspector general
+    issued subpoenas", "..., as Clinton supporters point out")."""
+    return tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
 
 
 def _only_quoted(content: list[Any], quoted: list[tuple[int, int]]) -> bool:
@@ -358,7 +453,11 @@ def _credit_verb(tok: Any) -> str | None:
     "stance" ('Kasich hopes to ...'), "that_clause" ('the attorney general is confirming that ...') or None."""
     if tok.lower_ not in _CREDIT_WORDS:
         # nearly every token: one lookup instead of the four below; any other verb credits only a clause
-        return "that_clause" if tok.pos_ == "VERB" and _that_clause(tok) and _held_by_someone(tok) else None
+        if tok.pos_ != "VERB":
+            return None
+        if _that_clause(tok) and _held_by_someone(tok):
+            return "that_clause"
+        return "stance" if _about(tok) else None
     speech = is_speech_verb(tok) or _finding_verb(tok)
     issue = tok.lower_ in _ISSUE_VERBS and any(c.dep_ == "dobj" and c.lower_ in _STATEMENT for c in tok.children)
     if issue:
@@ -370,6 +469,15 @@ def _credit_verb(tok: Any) -> str | None:
     # The cheap test on the word first: this runs for every verb of a draft.
     how = "stance" if tok.lower_ in STANCE_VERBS else "that_clause" if _that_clause(tok) else None
     return how if how is not None and _held_by_someone(tok) else None
+
+
+def _about(tok: Any) -> bool:
+    """A person's or a group's words or thoughts about something, in any verb ("talked about the wall",
+    "complained about the tender"); "against" names contests as often as stances ("ran against McCain")."""
+    if tok.lower_ in _NOT_REPORTING or not any(c.dep_ == "prep" and c.lower_ == "about" for c in tok.children):
+        return False
+    subj = _holder(tok)
+    return subj is not None and (subj.ent_type_ in ("PERSON", "NORP", "ORG") or subj.lower_ in _PEOPLE_PRONOUNS)
 
 
 def _that_clause(tok: Any) -> bool:
@@ -394,7 +502,7 @@ def _a_statement(clause: Any) -> bool:
 _CREDIT_WORDS = SPEECH_VERBS | _FINDING_VERBS | _ISSUE_VERBS | STANCE_VERBS
 # Every word other than a verb that find_attributions' readers start from: "according to", "gave rise to", "in
 # a poll", "by one estimate", a stance noun, a judged participle (the parser may tag any of them otherwise).
-_CUE_WORDS = frozenset({"according", "rise", "in", "by"}) | _CREDIT_WORDS | _STANCE_NOUNS | _JUDGED
+_CUE_WORDS = frozenset({"according", "rise", "in", "by"}) | _CREDIT_WORDS | _STANCE_NOUNS | _JUDGED | _STANCE_ADJECTIVES
 
 
 def _holder(tok: Any) -> Any | None:
@@ -402,6 +510,8 @@ def _holder(tok: Any) -> Any | None:
     subj = subject_of(tok, passive=False)
     if subj is not None:
         return subj
+    if tok.dep_ == "xcomp" and tok.head.dep_ == "acomp":
+        return subject_of(tok.head.head, passive=False)  # "Sexton was quick to point out that ..."
     if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in ("PROPN", "NOUN"):
         return _author(tok.head) or tok.head  # "a complaint claiming that ...", "Caddell, speaking of ..."
     if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
@@ -411,7 +521,12 @@ def _holder(tok: Any) -> Any | None:
     # "attacked by Sanders" names who attacked, and so does "is supported by far fewer publications" in a
     # passive clause; "encouraged by a psychotherapist", a participle, is no one's stance to check.
     clause = any(c.dep_ == "auxpass" for c in tok.children)
-    return by if by is not None and (by.pos_ == "PROPN" or (clause and by.pos_ == "NOUN")) else None
+    # In a passive clause a share of people is an agent too ("criticized by some of his rivals", "backed by
+    # nearly 6 in 10 liberals").
+    return by if by is not None and (by.pos_ == "PROPN" or (clause and by.pos_ in _AGENTS)) else None
+
+
+_AGENTS = frozenset({"NOUN", "PRON", "NUM", "DET", "ADJ"})
 
 
 def _author(noun: Any) -> Any | None:
@@ -434,7 +549,7 @@ def _held_by_someone(tok: Any) -> bool:
 
 def _credited_span(sc: SentenceContext, tok: Any, subj: Any, content: list[Any]) -> tuple[int, int]:
     """From the subject or the content, whichever comes first, to the end of the verb's content."""
-    if tok.head.i != tok.i and tok.dep_ in ("ccomp", "parataxis"):
+    if tok.head.i != tok.i and (tok.dep_ in ("ccomp", "parataxis") or _as_clause(tok)):
         return sc.start, sc.end  # the verb is a tag on a statement: the whole sentence is credited
     lo = min([subj.left_edge.idx, tok.idx] + [c.left_edge.idx for c in content if c.i != tok.head.i])
     hi = max(t.right_edge.idx + len(t.right_edge.text) for t in [tok, *content] if t.i >= sc.sent.start)

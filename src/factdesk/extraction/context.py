@@ -29,6 +29,8 @@ class Context:
     roles: dict[str, str] = field(default_factory=dict)
     # "WHO" -> "World Health Organization", from "World Health Organization (WHO)"
     acronyms: dict[str, str] = field(default_factory=dict)
+    # the whole normalised draft, for what a line can only be read by with what comes after it (a headline)
+    text: str = ""
 
     def add_person(self, name: str) -> str:
         """Remember a person's name; returns the fullest form known for it."""

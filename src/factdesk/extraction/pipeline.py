@@ -121,7 +121,7 @@ def extract(
     nt = normalize(body, fmt, title)
     text = nt.text
     segments = segment(nt)
-    ctx = Context(reference_date=reference_date or reference_date_from(nt, segments))
+    ctx = Context(reference_date=reference_date or reference_date_from(nt, segments), text=text)
     nlp = nlp or load_nlp()
     kinds = _Kinds(segments)
     # Each claim-bearing line is parsed as its own document, so a heading or a paragraph break can never

@@ -146,7 +146,7 @@ def person_in(tok: Any) -> str | None:
 
 def resolve(tok: Any, ctx: Context) -> tuple[str | None, str]:
     """A subject token -> (name, key) where key is 'speaker' for a person, 'source' for anything else."""
-    if tok.lower_ in PRONOUNS:
+    if tok.lower_ in PRONOUNS or tok.lower_ == "his":  # "his criticism of the deal" is a person's
         return (ctx.last_person, "speaker") if ctx.last_person else (None, "speaker")
     name = _named_person(tok, ctx)
     if name is not None:
