@@ -87,9 +87,9 @@ FRACTIONS = {
 
 # One number word ("seven", "twenty"); NUMBER_WORDS joins them ("twenty-one", "two hundred").
 NUMBER_WORD = "|".join(sorted([*UNITS, *TENS], key=len, reverse=True))
-_WORD = NUMBER_WORD
 # "twenty-one", "two hundred", "one hundred and five": bounded repetition keeps matching linear.
-NUMBER_WORDS = rf"(?:(?:{_WORD})(?:[- ](?:{_WORD}))?(?: hundred(?: and (?:{_WORD})(?:-(?:{_WORD}))?)?)?)"
+NUMBER_WORDS = (rf"(?:(?:{NUMBER_WORD})(?:[- ](?:{NUMBER_WORD}))?"
+                rf"(?: hundred(?: and (?:{NUMBER_WORD})(?:-(?:{NUMBER_WORD}))?)?)?)")
 DIGITS = r"(?:\d{1,3}(?:,\d{3}){1,6}(?!\d)|\d{1,3}(?:,\d{4})(?!\d)|\d+)(?:\.\d+)?"
 
 

@@ -24,6 +24,7 @@ verdict's check date and its type's shelf life, so a changed shelf life needs no
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -164,16 +165,14 @@ _MATCH_COLUMNS = {"claim_id": Integer, "earlier_claim_id": Integer, "verdict_id"
                   "similarity": Float}
 
 
+@functools.cache
 def _insert_from_arrays() -> Insert:
-    """The PostgreSQL statement of insert_matches, built once (its rows are bound arrays)."""
+    """The PostgreSQL statement of insert_matches, built on first use and kept (its rows are bound arrays)."""
     arrays = func.unnest(*(bindparam(n, type_=ARRAY(t)) for n, t in _MATCH_COLUMNS.items())) \
         .table_valued(*(column(n, t) for n, t in _MATCH_COLUMNS.items())).render_derived(name="m")
     return insert(_MATCHES).from_select([_MATCHES.c[n] for n in (*_MATCH_COLUMNS, "created_at")],
                                         select(*(arrays.c[n] for n in _MATCH_COLUMNS),
                                                bindparam("created_at", type_=ClaimMatch.created_at.type)))
-
-
-_INSERT_FROM_ARRAYS = _insert_from_arrays()
 
 
 def insert_matches(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -186,7 +185,7 @@ def insert_matches(session: Session, rows: list[dict[str, Any]]) -> None:
         session.execute(insert(ClaimMatch), rows)
         return
     # A call's matches are found in one moment, and carry its one time.
-    session.execute(_INSERT_FROM_ARRAYS, {**{n: [r[n] for r in rows] for n in _MATCH_COLUMNS},
+    session.execute(_insert_from_arrays(), {**{n: [r[n] for r in rows] for n in _MATCH_COLUMNS},
                                           "created_at": rows[0]["created_at"]})
 
 

@@ -16,6 +16,7 @@ is recorded) enters a checked claim under each named word of its sentence and ea
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -169,8 +170,11 @@ _NAME_WINDOW = select(CheckedName.claim_id) \
     .order_by(CheckedName.claim_id.desc()).limit(NAME_WINDOW)
 
 
+# Built per call, the statement's subqueries and LATERAL cost about a millisecond of Python a revision: built on
+# first use and kept (its probes are bound parameters).
+@functools.cache
 def _ranked_statement() -> Select[Any]:
-    """The statement of _ranked_in_one_statement, built once: its probes are bound parameters."""
+    """The statement of _ranked_in_one_statement."""
     probe = func.unnest(bindparam("claim_ids", type_=ARRAY(Integer)), bindparam("types", type_=ARRAY(String)),
                         bindparam("names", type_=ARRAY(String)), bindparam("weights", type_=ARRAY(Integer))) \
         .table_valued(column("claim_id", Integer), column("type", String), column("name", String),
@@ -190,10 +194,6 @@ def _ranked_statement() -> Select[Any]:
         .order_by(ranked.c.rank)
 
 
-# Built per call, the statement's subqueries and LATERAL cost about a millisecond of Python a revision.
-_RANKED = _ranked_statement()
-
-
 def _ranked_in_one_statement(session: Session, probes: list[tuple[int, str, str, int]]) -> dict[int, list[int]]:
     """_named_candidates on PostgreSQL: a LATERAL index range scan per (claim, name), counted and ranked by the
     database, so that only each claim's best come back, not every name's window. The probes go in as
@@ -201,8 +201,8 @@ def _ranked_in_one_statement(session: Session, probes: list[tuple[int, str, str,
     compiled anew for every revision, a third of the lookup's time)."""
     found: dict[int, list[int]] = {}
     claim_ids, types, names, weights = (list(column_) for column_ in zip(*probes, strict=True))
-    for probe_id, checked in session.execute(_RANKED, {"claim_ids": claim_ids, "types": types, "names": names,
-                                                       "weights": weights}):
+    arrays = {"claim_ids": claim_ids, "types": types, "names": names, "weights": weights}
+    for probe_id, checked in session.execute(_ranked_statement(), arrays):
         found.setdefault(probe_id, []).append(checked)
     return found
 
