@@ -28,6 +28,7 @@ from .read_models import (
     claim_views,
     draft_view,
     draft_views,
+    publication_view,
     revision_view,
 )
 from .revisions import SaveOutcome, Submission, save_revision
@@ -120,12 +121,7 @@ def list_publications(sessions: Sessions, draft_id: int) -> list[PublicationView
         rows = session.execute(
             select(Publication, Revision.number).outerjoin(Revision, Revision.id == Publication.revision_id)
             .where(Publication.draft_id == draft_id).order_by(Publication.id.desc()))
-        return [PublicationView(
-            id=p.id, action=p.action, revision_id=p.revision_id, revision=number, content_hash=p.content_hash,
-            source_version=p.source_version, event=p.event, approved=p.approved, reason=p.reason,
-            blockers=list(p.blockers or []), published_at=p.published_at, recorded_at=p.recorded_at,
-            revert=p.revert, revert_attempts=p.revert_attempts,
-        ) for p, number in rows]
+        return [publication_view(p, number) for p, number in rows]
 
 
 def list_revisions(sessions: Sessions, draft_id: int) -> list[RevisionView]:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Approval, Claim, Draft, Revision, User, Verdict
+from ..models import Approval, Claim, Draft, Publication, Revision, User, Verdict
 
 
 @dataclass(frozen=True)
@@ -192,6 +192,15 @@ def revision_view(revision: Revision) -> RevisionView:
         id=revision.id, number=revision.number, content_hash=revision.content_hash, format=revision.format,
         created_at=revision.created_at, extracted_at=revision.extracted_at, title=revision.title,
         text=revision.text, source_version=revision.source_version,
+    )
+
+
+def publication_view(p: Publication, revision_number: int | None) -> PublicationView:
+    return PublicationView(
+        id=p.id, action=p.action, revision_id=p.revision_id, revision=revision_number, content_hash=p.content_hash,
+        source_version=p.source_version, event=p.event, approved=p.approved, reason=p.reason,
+        blockers=list(p.blockers or []), published_at=p.published_at, recorded_at=p.recorded_at,
+        revert=p.revert, revert_attempts=p.revert_attempts,
     )
 
 
