@@ -9,10 +9,14 @@ modules that need building are approved by name and rebuilt.
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+from factdesk_side import CallbackListener, Factdesk, Report, exit_on_sigterm, http, wait_for
 
 NPM_ENV = {"npm_config_nodedir": "/usr", **os.environ,  # the caller's own nodedir wins
            "npm_config_fund": "false", "npm_config_audit": "false", "npm_config_update_notifier": "false"}
@@ -59,3 +63,42 @@ class Background:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, 9)
+
+
+def begin(name: str, description: str, install: Callable[..., float],
+          version: str | None = None) -> tuple[Path, Report]:
+    """A run's start: its options (--scratch, default /tmp/e2e/NAME, and --version where the script pins one),
+    the CMS installed there (or found installed) and said so; the scratch folder and the run's report."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--scratch", type=Path, default=Path("/tmp/e2e") / name)
+    if version is not None:
+        parser.add_argument("--version", default=version)
+    args = parser.parse_args()
+    exit_on_sigterm()
+    pinned = (args.version,) if version is not None else ()
+    seconds = install(args.scratch, *pinned)
+    print(f"[{name}] {' '.join((name.title(), *pinned))} "
+          + (f"installed in {seconds:.0f} s" if seconds else "already installed"))
+    return args.scratch, Report(name)
+
+
+def answers(url: str, ok: tuple[int, ...] = (200,)) -> bool:
+    """Whether a GET of `url` answers one of the `ok` statuses now: a server's readiness probe."""
+    try:
+        return http("GET", url, timeout=2)[0] in ok
+    except OSError:
+        return False
+
+
+def came_up(cms: Background, url: str, ok: tuple[int, ...] = (200,), timeout: float = 240) -> bool:
+    """Wait until the CMS answers at `url`, or its process has died; whether it is up."""
+    return bool(wait_for(lambda: not cms.alive() or answers(url, ok), timeout=timeout, interval=2)) and cms.alive()
+
+
+def shut_down(listener: CallbackListener, fd: Factdesk, cms: Background | None) -> None:
+    """A run's end, however it ended: the callback listener, factdesk, then the CMS."""
+    listener.close()
+    fd.stop()
+    if cms is not None:
+        cms.stop()
+

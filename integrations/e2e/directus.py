@@ -13,7 +13,6 @@ factdesk on :5805, and the saves made through the REST API the Data Studio calls
 
 from __future__ import annotations
 
-import argparse
 import os
 import secrets
 import shutil
@@ -22,8 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cms_side import NPM_ENV, Background, run
-from factdesk_side import BearerApi, CallbackListener, Factdesk, Report, exit_on_sigterm, http, wait_for
+from cms_side import NPM_ENV, Background, begin, came_up, run, shut_down
+from factdesk_side import BearerApi, CallbackListener, Factdesk, Report, wait_for
 
 DIRECTUS_PORT, FACTDESK_PORT, LISTENER_PORT = 8055, 5805, 5806
 SECRET = "e2e-directus-shared-token-0123456789"
@@ -176,26 +175,17 @@ def scenario(report: Report, api: DirectusApi, fd: Factdesk, listener: CallbackL
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scratch", type=Path, default=Path("/tmp/e2e/directus"))
-    parser.add_argument("--version", default="12.4.0")
-    args = parser.parse_args()
-    exit_on_sigterm()
-    report = Report("directus")
-    seconds = install(args.scratch, args.version)
-    print(f"[directus] Directus {args.version} "
-          + (f"installed in {seconds:.0f} s" if seconds else "already installed"))
-    fd = Factdesk(args.scratch, FACTDESK_PORT)
+    scratch, report = begin("directus", __doc__.split("\n\n")[0], install, version="12.4.0")
+    fd = Factdesk(scratch, FACTDESK_PORT)
     listener = CallbackListener(LISTENER_PORT, SECRET)
     cms: Background | None = None
     try:
         fd.start()
         fd.cli("integration", "add", "directus", "--format", "directus", "--secret", SECRET,
                "--callback-url", listener.url)
-        cms = start(args.scratch, fd)
+        cms = start(scratch, fd)
         base = f"http://127.0.0.1:{DIRECTUS_PORT}"
-        up = wait_for(lambda: not cms.alive() or _healthy(base), timeout=240, interval=2)
-        if not report.step("Directus starts with SQLite and the extension", bool(up) and cms.alive(),
+        if not report.step("Directus starts with SQLite and the extension", came_up(cms, f"{base}/server/ping"),
                            f"log {cms.log}"):
             return report.summary()
         api = DirectusApi(base)
@@ -206,18 +196,8 @@ def main() -> int:
                "--api-key", static_token(api))
         scenario(report, api, fd, listener)
     finally:
-        listener.close()
-        fd.stop()
-        if cms:
-            cms.stop()
+        shut_down(listener, fd, cms)
     return report.summary()
-
-
-def _healthy(base: str) -> bool:
-    try:
-        return http("GET", f"{base}/server/ping", timeout=2)[0] == 200
-    except OSError:
-        return False
 
 
 if __name__ == "__main__":

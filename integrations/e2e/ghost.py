@@ -12,7 +12,6 @@ session, the Admin API the editor uses). Prints PASS/FAIL per step; exit 0 only 
 
 from __future__ import annotations
 
-import argparse
 import http.cookiejar
 import json
 import shutil
@@ -23,8 +22,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from cms_side import NPM_ENV, Background, build_native, run
-from factdesk_side import CallbackListener, Factdesk, Report, exit_on_sigterm, wait_for
+from cms_side import NPM_ENV, Background, begin, build_native, came_up, run, shut_down
+from factdesk_side import CallbackListener, Factdesk, Report, wait_for
 
 GHOST_PORT, FACTDESK_PORT, LISTENER_PORT = 2368, 5801, 5802
 SECRET = "e2e-ghost-webhook-secret-0123456789"
@@ -179,22 +178,15 @@ def scenario(report: Report, ghost: GhostAdmin, fd: Factdesk, listener: Callback
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scratch", type=Path, default=Path("/tmp/e2e/ghost"))
-    parser.add_argument("--version", default="5.130.6")
-    args = parser.parse_args()
-    exit_on_sigterm()
-    report = Report("ghost")
-    seconds = install(args.scratch, args.version)
-    print(f"[ghost] Ghost {args.version} " + (f"installed in {seconds:.0f} s" if seconds else "already installed"))
-    cms = start(args.scratch)
-    fd = Factdesk(args.scratch, FACTDESK_PORT)
+    scratch, report = begin("ghost", __doc__.split("\n\n")[0], install, version="5.130.6")
+    cms = start(scratch)
+    fd = Factdesk(scratch, FACTDESK_PORT)
     listener = CallbackListener(LISTENER_PORT, SECRET)
     try:
         base = f"http://127.0.0.1:{GHOST_PORT}"
         ghost = GhostAdmin(base)
-        wait_for(lambda: _listening(base) or not cms.alive(), timeout=180, interval=2)
-        if not report.step("Ghost starts with SQLite", cms.alive() and _listening(base), f"log {cms.log}"):
+        if not report.step("Ghost starts with SQLite", came_up(cms, f"{base}/ghost/api/admin/site/", timeout=180),
+                           f"log {cms.log}"):
             return report.summary()
         fd.start()
         key = set_up_ghost(ghost, fd.base)
@@ -203,18 +195,8 @@ def main() -> int:
         fd.cli("integration", "options", "ghost", "--on-unapproved", "revert", "--api-url", base, "--api-key", key)
         scenario(report, ghost, fd, listener)
     finally:
-        listener.close()
-        fd.stop()
-        cms.stop()
+        shut_down(listener, fd, cms)
     return report.summary()
-
-
-def _listening(base: str) -> bool:
-    try:
-        urllib.request.urlopen(f"{base}/ghost/api/admin/site/", timeout=2).close()
-        return True
-    except (OSError, urllib.error.URLError):
-        return False
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ through the content manager's admin API, the calls the panel's Save and Publish 
 
 from __future__ import annotations
 
-import argparse
 import secrets
 import shutil
 import sys
@@ -20,8 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cms_side import NPM_ENV, Background, build_native, run
-from factdesk_side import BearerApi, CallbackListener, Factdesk, Report, exit_on_sigterm, http, wait_for
+from cms_side import NPM_ENV, Background, begin, build_native, came_up, run, shut_down
+from factdesk_side import BearerApi, CallbackListener, Factdesk, Report, wait_for
 
 STRAPI_PORT, FACTDESK_PORT, LISTENER_PORT = 1337, 5803, 5804
 SECRET = "e2e-strapi-shared-token-0123456789"
@@ -176,23 +175,18 @@ def ungated(report: Report, strapi: StrapiAdmin, fd: Factdesk, listener: Callbac
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scratch", type=Path, default=Path("/tmp/e2e/strapi"))
-    args = parser.parse_args()
-    exit_on_sigterm()
-    report = Report("strapi")
-    seconds = install(args.scratch)
-    print("[strapi] Strapi " + (f"installed in {seconds:.0f} s" if seconds else "already installed"))
-    fd = Factdesk(args.scratch, FACTDESK_PORT)
+    scratch, report = begin("strapi", __doc__.split("\n\n")[0], install)
+    fd = Factdesk(scratch, FACTDESK_PORT)
     listener = CallbackListener(LISTENER_PORT, SECRET)
     cms: Background | None = None
     try:
         fd.start()
         fd.cli("integration", "add", "strapi", "--format", "strapi", "--secret", SECRET, "--callback-url", listener.url)
-        cms = start(args.scratch, fd)
+        cms = start(scratch, fd)
         base = f"http://127.0.0.1:{STRAPI_PORT}"
-        up = wait_for(lambda: not cms.alive() or _healthy(base), timeout=240, interval=2)
-        if not report.step("Strapi starts with SQLite and the middleware", bool(up) and cms.alive(), f"log {cms.log}"):
+        health = f"{base}/_health"
+        if not report.step("Strapi starts with SQLite and the middleware", came_up(cms, health, (200, 204)),
+                           f"log {cms.log}"):
             return report.summary()
         strapi = StrapiAdmin(base)
         strapi.register()
@@ -206,23 +200,12 @@ def main() -> int:
         fd.cli("integration", "options", "strapi", "--on-unapproved", "revert", "--api-url", base,
                "--api-key", admin_token(strapi), "--collection", UID)
         cms.stop()
-        cms = start(args.scratch, fd, gate=False)
-        up = wait_for(lambda: not cms.alive() or _healthy(base), timeout=240, interval=2)
-        if report.step("Strapi restarted without the middleware", bool(up) and cms.alive(), f"log {cms.log}"):
+        cms = start(scratch, fd, gate=False)
+        if report.step("Strapi restarted without the middleware", came_up(cms, health, (200, 204)), f"log {cms.log}"):
             ungated(report, strapi, fd, listener)
     finally:
-        listener.close()
-        fd.stop()
-        if cms:
-            cms.stop()
+        shut_down(listener, fd, cms)
     return report.summary()
-
-
-def _healthy(base: str) -> bool:
-    try:
-        return http("GET", f"{base}/_health", timeout=2)[0] in (200, 204)
-    except OSError:
-        return False
 
 
 if __name__ == "__main__":
