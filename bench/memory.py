@@ -288,7 +288,7 @@ def time_rounds(url: str, verdicts: int, rounds: int) -> Timings:
 
 def explain(url: str, verdicts: int) -> str:
     """The plans of the exact lookups (services.memory._earlier_by_key) for ten stored keys, and of one name's
-    window of the near lookup (services.memory._named_candidates) for the name most claims carry."""
+    window of the near lookup (services.near_matches._named_candidates) for the name most claims carry."""
     engine = create_engine(url)
     keys = [key_of(k) for k in range(10)]
     claims = select(Claim.id).where(Claim.match_key.in_(keys), Claim.id < verdicts + 1)

@@ -8,7 +8,7 @@ Every example is extracted as the worker extracts it. Pairs are then made from i
   count, a date, a title, a quoted word, a name);
 - *same entities, another claim* (label: no match unless the two carry the same values): two different claims
   of one type from the same article that share a named word.
-Exact matching is `services.memory.match_key` equality; near matching is the near matcher's own test (a type
+Exact matching is `domain.memory.match_key` equality; near matching is the near matcher's own test (a type
 it serves, a named word in common, no contradicting value, pg_trgm's similarity of the claims' words), at three
 thresholds.
 
@@ -27,9 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from factdesk.domain.memory import NEAR_TYPES, shares_a_name, similarity, subject_words
+from factdesk.domain.memory import NEAR_TYPES, is_near_match, match_key, similarity, subject_words
 from factdesk.extraction import Claim, extract, load_nlp
-from factdesk.services.memory import contradicts, match_key
 
 THRESHOLDS = (0.3, 0.5, 0.7)
 _OPENERS = frozenset(re.findall(r"\w+", "the a an in on at after although while when as his her its their he she "
@@ -109,10 +108,10 @@ def change(s: Side, rng: random.Random) -> Side | None:
 
 
 def near(a: Side, b: Side, threshold: float) -> bool:
-    """The near matcher's test (services.memory._near): a type it serves, a named word in common, no
-    contradicting value, words at least `threshold` similar."""
-    return a.type == b.type and a.type in NEAR_TYPES and shares_a_name(a.sentence, b.sentence) \
-        and not contradicts(a.type, a.values, b.values) and similarity(a.text, b.text) >= threshold
+    """The near matcher's test (domain.memory.is_near_match, as services.near_matches applies it): a type it
+    serves, a named word in common, no contradicting value, words at least `threshold` similar."""
+    return a.type == b.type and a.type in NEAR_TYPES and is_near_match(
+        a.type, similarity(a.text, b.text), (a.sentence, a.values), (b.sentence, b.values), threshold)
 
 
 def build(examples: Path, seed: int = 14) -> list[Pair]:

@@ -8,8 +8,14 @@ import pytest
 
 from factdesk.config import ConfigError, Settings
 from factdesk.domain.actors import Actor
-from factdesk.domain.memory import DEFAULT_SHELF_LIFE_DAYS, is_stale, may_see_match, shelf_life, subject_words
-from factdesk.services.memory import match_key
+from factdesk.domain.memory import (
+    DEFAULT_SHELF_LIFE_DAYS,
+    is_stale,
+    match_key,
+    may_see_match,
+    shelf_life,
+    subject_words,
+)
 
 WANG = {"person": "Alexandr Wang", "role": "co-founder", "org": "Scale AI", "former": False}
 

@@ -4,12 +4,15 @@ and who may see a match. Plain Python: the services compute keys and read matche
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from ..extraction.fingerprint import canonical_wording
 from .actors import Actor
 from .desk import may_check_desk
 
@@ -80,8 +83,8 @@ def subject_words(sentence: str) -> list[str]:
 
 
 def match_values(claim_type: str, normalized: Mapping[str, Any], *, sentence: str, wording: str) -> dict[str, Any]:
-    """The values an exact match compares, for a claim of `claim_type`. Strings are compared as the services
-    fold them (services.memory); absent values are left out, so two claims missing the same value still match.
+    """The values an exact match compares, for a claim of `claim_type`. Strings are compared folded
+    (`_fold`); absent values are left out, so two claims missing the same value still match.
     An unknown type compares its whole normalised values and wording."""
     wanted = MATCH_FIELDS.get(claim_type)
     if wanted is None:
@@ -93,6 +96,49 @@ def match_values(claim_type: str, normalized: Mapping[str, Any], *, sentence: st
         if value is not None and value != [] and value != "":
             found[name] = value
     return found
+
+
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_SPACE = re.compile(r"\s+")
+
+
+def _fold(value: Any) -> Any:
+    """A value as an exact match compares it: text without case, quote style, punctuation or spacing; lists
+    as sorted sets; numbers as numbers (1 and 1.0 alike)."""
+    if isinstance(value, str):
+        return _SPACE.sub(" ", _PUNCTUATION.sub(" ", canonical_wording(value))).strip()
+    if isinstance(value, list | tuple):
+        return sorted({json.dumps(_fold(v), sort_keys=True) for v in value})
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, Mapping):
+        return {k: _fold(v) for k, v in value.items()}
+    return str(value)
+
+
+def match_key(claim_type: str, normalized: Mapping[str, Any], *, sentence: str, text: str) -> str:
+    """Hex SHA-256 of a claim's type and folded match values: equal for claims that assert the same."""
+    values = match_values(claim_type, normalized, sentence=sentence, wording=text)
+    payload = json.dumps([claim_type, _fold(values)], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def contradicts(claim_type: str, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether two claims' values say different things: a value their type compares, present in both, differs
+    (a changed figure is another claim, however alike the sentences)."""
+    names = [n for n in MATCH_FIELDS.get(claim_type, ()) if n not in ("subject", "wording", "entities")]
+    return any(n in a and n in b and _fold(a[n]) != _fold(b[n]) for n in names)
+
+
+def is_near_match(claim_type: str, score: float, claim: tuple[str, Mapping[str, Any]],
+                  earlier: tuple[str, Mapping[str, Any]], threshold: float = NEAR_THRESHOLD) -> bool:
+    """Whether an earlier claim of the same type, its words `score` similar (similarity), is a near match of a
+    claim; each side is (its sentence, its values): similar enough, about the same things, saying nothing
+    different. `threshold` other than NEAR_THRESHOLD only for measuring others (bench/memory_quality.py)."""
+    return score >= threshold and shares_a_name(earlier[0], claim[0]) \
+        and not contradicts(claim_type, earlier[1], claim[1])
 
 
 _WORD = re.compile(r"[^\W_]+")

@@ -41,7 +41,7 @@ class Claim(Base):
     # The claim of the previous revision this one continues (same fingerprint) or replaces (changed wording).
     previous_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"))
     # The fact memory's key: a hash of the type and the values that say what the claim asserts
-    # (services.memory.match_key). Claims of other drafts with the same key are its exact matches.
+    # (domain.memory.match_key). Claims of other drafts with the same key are its exact matches.
     match_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

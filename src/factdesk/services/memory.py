@@ -25,9 +25,6 @@ verdict's check date and its type's shelf life, so a changed shelf life needs no
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,17 +56,15 @@ from sqlalchemy.orm import Session, aliased
 from ..domain.actors import Actor
 from ..domain.memory import (
     DEFAULT_SHELF_LIFE_DAYS,
-    MATCH_FIELDS,
     NEAR_TYPES,
     SHOWN_MATCHES,
     MatchKind,
     fresh_until,
-    match_values,
+    match_key,
     may_see_match,
 )
 from ..domain.memory import shelf_life as shelf_life_of
 from ..domain.states import ClaimStatus
-from ..extraction.fingerprint import canonical_wording
 from ..models import Claim, ClaimMatch, Draft, Verdict, utcnow
 from .errors import Conflict, Invalid
 from .read_models import MatchView, newest_verdict_ids, user_names
@@ -77,31 +72,6 @@ from .read_models import MatchView, newest_verdict_ids, user_names
 # Earlier drafts matched per key at most: the newest ones; a claim shows five.
 MATCHES_PER_CLAIM = 20
 _KEY_BATCH = 500
-_PUNCTUATION = re.compile(r"[^\w\s]")
-_SPACE = re.compile(r"\s+")
-
-
-def _fold(value: Any) -> Any:
-    """A value as an exact match compares it: text without case, quote style, punctuation or spacing; lists
-    as sorted sets; numbers as numbers (1 and 1.0 alike)."""
-    if isinstance(value, str):
-        return _SPACE.sub(" ", _PUNCTUATION.sub(" ", canonical_wording(value))).strip()
-    if isinstance(value, list | tuple):
-        return sorted({json.dumps(_fold(v), sort_keys=True) for v in value})
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, Mapping):
-        return {k: _fold(v) for k, v in value.items()}
-    return str(value)
-
-
-def match_key(claim_type: str, normalized: Mapping[str, Any], *, sentence: str, text: str) -> str:
-    """Hex SHA-256 of a claim's type and folded match values: equal for claims that assert the same."""
-    values = match_values(claim_type, normalized, sentence=sentence, wording=text)
-    payload = json.dumps([claim_type, _fold(values)], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def set_match_keys(claims: Iterable[Claim]) -> None:
@@ -220,13 +190,6 @@ def latest_checks(session: Session, claim_ids: Sequence[int]) -> dict[int, Check
                 .where(Verdict.id.in_(newest))):
             checks[claim_id] = Check(verdict_id, carried_from is not None, reuse_of or verdict_id)
     return checks
-
-
-def contradicts(claim_type: str, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """Whether two claims' values say different things: a value their type compares, present in both, differs
-    (a changed figure is another claim, however alike the sentences)."""
-    names = [n for n in MATCH_FIELDS.get(claim_type, ()) if n not in ("subject", "wording", "entities")]
-    return any(n in a and n in b and _fold(a[n]) != _fold(b[n]) for n in names)
 
 
 def _earlier_by_key(session: Session, keys: set[str], below: int) -> dict[str, list[Earlier]]:

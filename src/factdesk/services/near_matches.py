@@ -30,19 +30,18 @@ from sqlalchemy.orm import Session
 
 from ..db import Sessions, unit_of_work
 from ..domain.memory import (
-    NEAR_THRESHOLD,
     NEAR_TYPES,
     SHOWN_MATCHES,
     MatchKind,
+    is_near_match,
     name_key_weight,
     name_keys,
     shared_share,
-    shares_a_name,
     trigrams,
 )
 from ..models import CheckedName, Claim, ClaimMatch, Draft, Revision, utcnow
 from . import outbox
-from .memory import Check, Earlier, among, contradicts, insert_matches, latest_checks, on_postgresql
+from .memory import Check, Earlier, among, insert_matches, latest_checks, on_postgresql
 
 NEAR_TASK = "factdesk.match_near"
 
@@ -137,8 +136,8 @@ def _near(session: Session, claims: Sequence[Claim]) -> dict[int, list[tuple[Ear
             if row.id not in grams:
                 grams[row.id] = trigrams(row.text)
             score = shared_share(words, grams[row.id])
-            if score >= NEAR_THRESHOLD and shares_a_name(row.sentence, claim.sentence) \
-                    and not contradicts(claim.type, row.normalized or {}, claim.normalized or {}):
+            if is_near_match(claim.type, score, (claim.sentence, claim.normalized or {}),
+                             (row.sentence, row.normalized or {})):
                 similar.setdefault(claim.id, []).append((row, score))
     checks = latest_checks(session, sorted({row.id for found in similar.values() for row, _ in found}))
     return {claim_id: best for claim_id, found in similar.items() if (best := _best_per_draft(found, checks))}
